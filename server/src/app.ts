@@ -1,0 +1,122 @@
+// The app as a plugin tree: external plugins, then app plugins, then routes.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from './config.js';
+import type { Database, Db } from './db/client.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { DomainError } from './lib/errors.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import jobsPlugin from './plugins/jobs.js';
+import accountsRoutes from './modules/accounts/accounts.routes.js';
+import healthRoutes from './modules/health/health.routes.js';
+import labsRoutes from './modules/labs/labs.routes.js';
+import machinesRoutes from './modules/machines/machines.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+    database: Database;
+    db: Db;
+    clock: Clock;
+  }
+}
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  database: Database;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export type App = FastifyInstance;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', options.config);
+  app.decorate('database', options.database);
+  app.decorate('db', options.database.db);
+  app.decorate('clock', options.clock ?? systemClock);
+
+  // External plugins.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (options.config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: options.config.corsOrigins, credentials: false });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new DomainError(429, 'TOO_MANY_REQUESTS', `Too many requests; try again in ${ctx.after}`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'FabLab booking API',
+        description: 'Equipment booking and usage tracking for the FabLabs of Binh Duong province',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  // App plugins.
+  await app.register(errorsPlugin);
+  await app.register(authPlugin);
+  await app.register(jobsPlugin);
+
+  // Routes.
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(accountsRoutes);
+      await api.register(labsRoutes);
+      await api.register(machinesRoutes);
+    },
+    { prefix: '/api' },
+  );
+
+  // The built web client, with the single-page app's routes falling back to index.html.
+  const webDist = options.config.webDist;
+  const hasWeb = existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    const wantsPage = request.method === 'GET' && !url.startsWith('/api') && !url.startsWith('/ical') && !path.extname(url);
+    if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `No route ${request.method} ${url}` });
+  });
+
+  return app;
+}

@@ -1,0 +1,101 @@
+// The environment, read and checked once. Nothing else reads process.env.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RateLimits {
+  /** Failed logins for one email within 15 minutes before 429. */
+  loginFailuresPerEmail: number;
+  /** Requests to /api/auth/* from one address within a minute. */
+  authPerMinute: number;
+  /** Registrations from one address within an hour. */
+  registrationsPerHour: number;
+  /** New bookings by one user within a minute. */
+  bookingsPerMinute: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** A real PostgreSQL; when absent the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  jwtExpiresIn: string;
+  demoPassword: string;
+  logLevel: string;
+  corsOrigins: string[];
+  rateLimits: RateLimits;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  /** How often in-process background jobs run; 0 turns them off (tests drive them by hand). */
+  jobsIntervalMs: number;
+  /** Serve the built web client from this folder when it exists. */
+  webDist: string;
+  /** The database pool size for PostgreSQL. */
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root, whether running from src (tsx, vitest) or dist (node). */
+export const repoRoot = path.resolve(here, '..', '..');
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+/** The demo's JWT secret: generated once and kept beside the embedded database. */
+function embeddedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const dataDir = path.resolve(env.DATA_DIR || path.join(repoRoot, 'data'));
+  let jwtSecret = env.JWT_SECRET;
+  if (!jwtSecret) {
+    if (databaseUrl) throw new ConfigError('JWT_SECRET is required when DATABASE_URL is set');
+    jwtSecret = embeddedSecret(dataDir);
+  }
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const port = int(env, 'PORT', 3000);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    jwtExpiresIn: env.JWT_EXPIRES_IN || '12h',
+    demoPassword: env.DEMO_PASSWORD || 'fablab-demo',
+    logLevel: env.LOG_LEVEL || 'info',
+    corsOrigins: (env.CORS_ORIGINS || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    rateLimits: {
+      loginFailuresPerEmail: int(env, 'RATE_LOGIN_FAILURES', 10, 1),
+      authPerMinute: int(env, 'RATE_AUTH_PER_MINUTE', 60, 1),
+      registrationsPerHour: int(env, 'RATE_REGISTRATIONS_PER_HOUR', 30, 1),
+      bookingsPerMinute: int(env, 'RATE_BOOKINGS_PER_MINUTE', 60, 1),
+    },
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'FabLab Bình Dương <no-reply@fablab.local>',
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    jobsIntervalMs: int(env, 'JOBS_INTERVAL_MS', 30_000),
+    webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'web', 'dist')),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1),
+  };
+}

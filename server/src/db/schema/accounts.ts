@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, instant } from './columns.js';
+import { labs } from './labs.js';
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** Stored lower-cased; null once the account is deleted (anonymised). */
+    email: text('email').unique(),
+    passwordHash: text('password_hash'),
+    fullName: text('full_name').notNull(),
+    role: text('role', { enum: ['member', 'manager', 'department', 'admin'] })
+      .notNull()
+      .default('member'),
+    category: text('category', {
+      enum: ['student', 'teacher', 'startup', 'enterprise', 'researcher', 'community'],
+    }).notNull(),
+    gender: text('gender', { enum: ['female', 'male', 'other', 'undisclosed'] })
+      .notNull()
+      .default('undisclosed'),
+    organization: text('organization'),
+    phone: text('phone'),
+    locale: text('locale', { enum: ['vi', 'en'] })
+      .notNull()
+      .default('vi'),
+    under16: boolean('under16').notNull().default(false),
+    guardianName: text('guardian_name'),
+    guardianContact: text('guardian_contact'),
+    guardianConsentAt: instant('guardian_consent_at'),
+    disabled: boolean('disabled').notNull().default(false),
+    deletedAt: instant('deleted_at'),
+    /** Secret of the member's iCalendar feed; regenerating it kills the old URL. */
+    calendarToken: text('calendar_token').unique(),
+    /** Bumped on password change, disable and delete, so older tokens stop working. */
+    tokenVersion: text('token_version').notNull().default(sql`gen_random_uuid()::text`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('users_role_check', sql`${t.role} in ('member', 'manager', 'department', 'admin')`),
+    check(
+      'users_category_check',
+      sql`${t.category} in ('student', 'teacher', 'startup', 'enterprise', 'researcher', 'community')`,
+    ),
+    check('users_gender_check', sql`${t.gender} in ('female', 'male', 'other', 'undisclosed')`),
+    check(
+      'users_guardian_check',
+      sql`not ${t.under16} or ${t.deletedAt} is not null or (${t.guardianName} is not null and ${t.guardianContact} is not null and ${t.guardianConsentAt} is not null)`,
+    ),
+    index('users_created_idx').on(t.createdAt),
+  ],
+);
+
+export const labManagers = pgTable(
+  'lab_managers',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    labId: uuid('lab_id')
+      .notNull()
+      .references(() => labs.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.labId] })],
+);
+
+export const certifications = pgTable(
+  'certifications',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    labId: uuid('lab_id')
+      .notNull()
+      .references(() => labs.id, { onDelete: 'cascade' }),
+    machineType: text('machine_type').notNull(),
+    grantedBy: uuid('granted_by').references(() => users.id, { onDelete: 'set null' }),
+    grantedAt: instant('granted_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at'),
+    revokedAt: instant('revoked_at'),
+    revokedBy: uuid('revoked_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('certifications_user_idx').on(t.userId, t.labId, t.machineType)],
+);
+
+export const passwordResets = pgTable('password_resets', {
+  id: id(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  expiresAt: instant('expires_at').notNull(),
+  usedAt: instant('used_at'),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,5 @@
+export * from './labs.js';
+export * from './accounts.js';
+export * from './bookings.js';
+export * from './usage.js';
+export * from './notifications.js';

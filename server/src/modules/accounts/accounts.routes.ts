@@ -1,0 +1,151 @@
+import {
+  AuthResponse,
+  DeleteMeBody,
+  ErrorResponse,
+  ListOf,
+  LoginBody,
+  RegisterBody,
+  Type,
+  UpdateMeBody,
+  UpdateUserBody,
+  User,
+  UserListQuery,
+  Uuid,
+} from '@fablab/shared';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, forbidden } from '../../lib/errors.js';
+import { createSlidingWindow } from '../../lib/sliding-window.js';
+import { createAccountService, normalizeEmail } from './accounts.service.js';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse };
+
+const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createAccountService({ db: app.db, clock: app.clock });
+  const limits = app.config.rateLimits;
+  const failedLogins = createSlidingWindow(limits.loginFailuresPerEmail, 15 * 60_000);
+  const authCalls = createSlidingWindow(limits.authPerMinute, 60_000);
+  const registrations = createSlidingWindow(limits.registrationsPerHour, 3_600_000);
+
+  function tooMany(reply: FastifyReply, wait: number, what: string): never {
+    reply.header('Retry-After', String(wait));
+    throw new DomainError(429, 'TOO_MANY_REQUESTS', `${what}; try again in ${wait} seconds`);
+  }
+  // One budget shared by every /api/auth/* route, per address.
+  async function authLimit(request: FastifyRequest, reply: FastifyReply) {
+    const wait = authCalls.hit(request.ip);
+    if (wait > 0) tooMany(reply, wait, 'Too many requests');
+  }
+  async function registerLimit(request: FastifyRequest, reply: FastifyReply) {
+    const wait = registrations.hit(request.ip);
+    if (wait > 0) tooMany(reply, wait, 'Too many registrations from this address');
+  }
+
+  app.post(
+    '/auth/register',
+    {
+      onRequest: [authLimit, registerLimit],
+      schema: { tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
+    },
+    async (request, reply) => {
+      const row = await service.register(request.body);
+      return reply.status(201).send({ token: app.signToken(row), user: await service.apiUser(row) });
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    { onRequest: [authLimit], schema: { tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
+    async (request, reply) => {
+      const email = normalizeEmail(request.body.email);
+      const wait = failedLogins.retryAfter(email);
+      if (wait > 0) tooMany(reply, wait, 'Too many failed sign-ins');
+      try {
+        const row = await service.login(email, request.body.password);
+        failedLogins.reset(email);
+        return { token: app.signToken(row), user: await service.apiUser(row) };
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS') failedLogins.record(email);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/me',
+    { preHandler: app.authenticate, schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], response: { 200: User, ...errors } } },
+    async (request) => {
+      const row = await service.updateMe(request.actor.id, {});
+      return service.apiUser(row);
+    },
+  );
+
+  app.patch(
+    '/me',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], body: UpdateMeBody, response: { 200: User, ...errors } },
+    },
+    async (request) => {
+      const row = await service.updateMe(request.actor.id, request.body);
+      return service.apiUser(row);
+    },
+  );
+
+  app.get(
+    '/me/export',
+    { preHandler: app.authenticate, schema: { tags: ['accounts'], security: [{ bearerAuth: [] }] } },
+    async (request, reply) => {
+      const data = await service.exportMe(request.actor.id);
+      reply.header('Content-Disposition', 'attachment; filename="my-fablab-data.json"');
+      return data;
+    },
+  );
+
+  app.delete(
+    '/me',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], body: DeleteMeBody, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await service.deleteMe(request.actor.id, request.body.currentPassword);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/users',
+    {
+      preHandler: app.requireRole('admin', 'manager'),
+      schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], querystring: UserListQuery, response: { 200: ListOf(User), ...errors } },
+    },
+    async (request) => {
+      const { q, role, limit = 50, offset = 0 } = request.query;
+      return service.list({ q, role }, { limit, offset });
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ id: Uuid }),
+        body: UpdateUserBody,
+        response: { 200: User, ...errors },
+      },
+    },
+    async (request) => {
+      if (request.params.id === request.actor.id && request.body.role && request.body.role !== 'admin') {
+        throw forbidden('An admin cannot remove their own admin role');
+      }
+      const row = await service.updateUser(request.actor.id, request.params.id, request.body);
+      return service.apiUser(row);
+    },
+  );
+};
+
+export default accountsRoutes;

@@ -1,0 +1,245 @@
+import type { RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client.js';
+import {
+  bookings,
+  certifications,
+  labManagers,
+  labs,
+  notifications,
+  usageMaterials,
+  usageSessions,
+} from '../../db/schema/index.js';
+import { writeAudit } from '../../lib/audit.js';
+import type { Clock } from '../../lib/clock.js';
+import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
+import { createAccountRepository, type UserRow } from './accounts.repository.js';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function toApiUser(row: UserRow, managedLabIds: string[]): User {
+  return {
+    id: row.id,
+    email: row.email ?? '',
+    fullName: row.fullName,
+    role: row.role,
+    category: row.category,
+    gender: row.gender,
+    organization: row.organization,
+    phone: row.phone,
+    locale: row.locale,
+    managedLabIds: row.role === 'manager' ? managedLabIds : [],
+    under16: row.under16,
+    disabled: row.disabled,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function createAccountService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  const repo = createAccountRepository(db);
+
+  async function apiUser(row: UserRow): Promise<User> {
+    const managed = await repo.managedLabIds([row.id]);
+    return toApiUser(row, managed.get(row.id) ?? []);
+  }
+
+  async function mustFind(id: string): Promise<UserRow> {
+    const row = await repo.findById(id);
+    if (!row || row.deletedAt) throw notFound('User');
+    return row;
+  }
+
+  return {
+    apiUser,
+
+    async register(body: RegisterBody): Promise<UserRow> {
+      const email = normalizeEmail(body.email);
+      if (body.under16 && !(body.guardian && body.guardian.consent)) {
+        throw badRequest('GUARDIAN_REQUIRED', 'An account for someone under 16 needs a parent or guardian who consents');
+      }
+      const passwordHash = await hashPassword(body.password);
+      try {
+        return await repo.insert({
+          email,
+          passwordHash,
+          fullName: body.fullName.trim(),
+          category: body.category,
+          gender: body.gender ?? 'undisclosed',
+          organization: body.organization || null,
+          phone: body.phone || null,
+          locale: body.locale ?? 'vi',
+          under16: body.under16 ?? false,
+          guardianName: body.under16 ? (body.guardian?.name ?? null) : null,
+          guardianContact: body.under16 ? (body.guardian?.contact ?? null) : null,
+          guardianConsentAt: body.under16 ? clock.now() : null,
+        });
+      } catch (err) {
+        if (sqlState(err) === '23505') throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
+        throw err;
+      }
+    },
+
+    /** The same answer, in about the same time, whether or not the email exists. */
+    async login(emailInput: string, password: string): Promise<UserRow> {
+      const row = await repo.findByEmail(normalizeEmail(emailInput));
+      const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+      if (!row || !ok || row.deletedAt) {
+        throw new DomainError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
+      }
+      if (row.disabled) throw new DomainError(403, 'ACCOUNT_DISABLED', 'This account is disabled; ask a lab manager');
+      return row;
+    },
+
+    async updateMe(userId: string, body: UpdateMeBody): Promise<UserRow> {
+      const row = await mustFind(userId);
+      const values: Partial<UserRow> = {};
+      if (body.fullName !== undefined) values.fullName = body.fullName.trim();
+      if (body.category !== undefined) values.category = body.category;
+      if (body.gender !== undefined) values.gender = body.gender;
+      if (body.organization !== undefined) values.organization = body.organization || null;
+      if (body.phone !== undefined) values.phone = body.phone || null;
+      if (body.locale !== undefined) values.locale = body.locale;
+      if (body.password !== undefined) {
+        if (!body.currentPassword || !(await verifyPassword(body.currentPassword, row.passwordHash ?? DUMMY_HASH))) {
+          throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
+        }
+        values.passwordHash = await hashPassword(body.password);
+        values.tokenVersion = randomUUID();
+      }
+      if (Object.keys(values).length === 0) return row;
+      return (await repo.update(userId, values)) as UserRow;
+    },
+
+    /** Everything the system holds about the member (Decree 13/2023/ND-CP). */
+    async exportMe(userId: string) {
+      const row = await mustFind(userId);
+      const [myBookings, myUsage, myCerts, myNotifications] = await Promise.all([
+        db.select().from(bookings).where(eq(bookings.userId, userId)),
+        db.select().from(usageSessions).where(eq(usageSessions.userId, userId)),
+        db.select().from(certifications).where(eq(certifications.userId, userId)),
+        db.select().from(notifications).where(eq(notifications.userId, userId)),
+      ]);
+      const sessionIds = myUsage.map((u) => u.id);
+      const materials = sessionIds.length
+        ? await db.select().from(usageMaterials).where(inArray(usageMaterials.usageSessionId, sessionIds))
+        : [];
+      const { passwordHash: _hash, tokenVersion: _ver, calendarToken: _cal, ...account } = row;
+      return {
+        exportedAt: clock.now().toISOString(),
+        account: { ...account, guardianName: row.guardianName, guardianContact: row.guardianContact },
+        bookings: myBookings.map(({ occupiedUntil: _o, ...b }) => b),
+        usage: myUsage.map((u) => ({ ...u, materials: materials.filter((m) => m.usageSessionId === u.id) })),
+        certifications: myCerts,
+        notifications: myNotifications,
+      };
+    },
+
+    /** Anonymises the account; statistics keep anonymous counts (category and gender stay). */
+    async deleteMe(userId: string, currentPassword: string): Promise<void> {
+      const row = await mustFind(userId);
+      if (!(await verifyPassword(currentPassword, row.passwordHash ?? DUMMY_HASH))) {
+        throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
+      }
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        const cancelled = await tx
+          .update(bookings)
+          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: userId, reason: 'Account deleted', updatedAt: now })
+          .where(
+            and(
+              eq(bookings.userId, userId),
+              inArray(bookings.status, ['pending', 'approved']),
+              gt(bookings.startAt, now),
+            ),
+          )
+          .returning({ id: bookings.id, labId: bookings.labId });
+        await tx
+          .update(usageSessions)
+          .set({ guestName: null })
+          .where(eq(usageSessions.userId, userId));
+        await tx.delete(notifications).where(eq(notifications.userId, userId));
+        await tx.delete(labManagers).where(eq(labManagers.userId, userId));
+        await repo.update(
+          userId,
+          {
+            email: null,
+            passwordHash: null,
+            fullName: 'Deleted member',
+            organization: null,
+            phone: null,
+            guardianName: null,
+            guardianContact: null,
+            guardianConsentAt: null,
+            calendarToken: null,
+            deletedAt: now,
+            disabled: true,
+            tokenVersion: randomUUID(),
+          },
+          tx,
+        );
+        await writeAudit(tx, [
+          { actorId: userId, action: 'account.delete', entityType: 'account', entityId: userId },
+          ...cancelled.map((b) => ({
+            actorId: userId,
+            action: 'booking.cancel',
+            entityType: 'booking' as const,
+            entityId: b.id,
+            labId: b.labId,
+            details: { reason: 'Account deleted' },
+          })),
+        ]);
+      });
+    },
+
+    async list(filter: { q?: string; role?: UserRow['role'] }, page: { limit: number; offset: number }) {
+      const { rows, total } = await repo.list(filter, page);
+      const managed = await repo.managedLabIds(rows.map((r) => r.id));
+      return { items: rows.map((r) => toApiUser(r, managed.get(r.id) ?? [])), total };
+    },
+
+    async updateUser(actorId: string, userId: string, body: UpdateUserBody): Promise<UserRow> {
+      await mustFind(userId);
+      return db.transaction(async (tx) => {
+        const values: Partial<UserRow> = {};
+        if (body.role !== undefined) values.role = body.role;
+        if (body.disabled !== undefined) {
+          values.disabled = body.disabled;
+          if (body.disabled) values.tokenVersion = randomUUID();
+        }
+        if (body.password !== undefined) {
+          values.passwordHash = await hashPassword(body.password);
+          values.tokenVersion = randomUUID();
+        }
+        const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
+        if (body.managedLabIds !== undefined) {
+          const ids = [...new Set(body.managedLabIds)];
+          if (ids.length) {
+            const found = await tx.select({ id: labs.id }).from(labs).where(inArray(labs.id, ids));
+            if (found.length !== ids.length) throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
+          }
+          await repo.setManagedLabs(userId, ids, tx);
+        }
+        await writeAudit(tx, {
+          actorId,
+          action: 'account.update',
+          entityType: 'account',
+          entityId: userId,
+          details: {
+            role: body.role,
+            managedLabIds: body.managedLabIds,
+            disabled: body.disabled,
+            passwordReset: body.password !== undefined ? true : undefined,
+          },
+        });
+        return updated as UserRow;
+      });
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

@@ -1,0 +1,68 @@
+import { ErrorResponse, ListOf, Machine, MachineBody, MachinePatchBody, Type, Uuid } from '@fablab/shared';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireLabManager } from '../../plugins/auth.js';
+import { findLab } from '../labs/labs.service.js';
+import { createMachineService, findMachine, toApiMachine } from './machines.service.js';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const MachineParams = Type.Object({ machineId: Uuid });
+
+const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createMachineService({ db: app.db, clock: app.clock });
+
+  app.get(
+    '/labs/:labId/machines',
+    { schema: { tags: ['machines'], params: Type.Object({ labId: Uuid }), response: { 200: ListOf(Machine), ...errors } } },
+    async (request) => {
+      const items = await service.listForLab(request.params.labId);
+      return { items, total: items.length };
+    },
+  );
+
+  app.get(
+    '/machines/:machineId',
+    { schema: { tags: ['machines'], params: MachineParams, response: { 200: Machine, ...errors } } },
+    async (request) => toApiMachine(await findMachine(app.db, request.params.machineId)),
+  );
+
+  app.post(
+    '/labs/:labId/machines',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['machines'],
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ labId: Uuid }),
+        body: MachineBody,
+        response: { 201: Machine, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await findLab(app.db, request.params.labId);
+      requireLabManager(request.actor, request.params.labId);
+      return reply.status(201).send(await service.create(request.actor.id, request.params.labId, request.body));
+    },
+  );
+
+  app.patch(
+    '/machines/:machineId',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['machines'],
+        security: [{ bearerAuth: [] }],
+        params: MachineParams,
+        body: MachinePatchBody,
+        response: { 200: Type.Intersect([Machine, Type.Object({ cancelledBookingIds: Type.Array(Uuid) })]), ...errors },
+      },
+    },
+    async (request) => {
+      const current = await findMachine(app.db, request.params.machineId);
+      requireLabManager(request.actor, current.labId);
+      const { machine, cancelledBookingIds } = await service.update(request.actor.id, current, request.body);
+      return { ...machine, cancelledBookingIds };
+    },
+  );
+};
+
+export default machinesRoutes;

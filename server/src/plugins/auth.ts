@@ -1,0 +1,113 @@
+// JWT sign-in and role guards. A token carries the user id and a version that changes on
+// password change, disable and delete, so such tokens stop working at once.
+import jwt from '@fastify/jwt';
+import type { Role } from '@fablab/shared';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { labManagers, users } from '../db/schema/index.js';
+import { forbidden, unauthorized } from '../lib/errors.js';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  managedLabIds: string[];
+  fullName: string;
+  email: string;
+  locale: 'vi' | 'en';
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; ver: string };
+    user: { sub: string; ver: string };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticate: preHandlerAsyncHookHandler;
+    requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
+    signToken(user: { id: string; tokenVersion: string }): string;
+  }
+  interface FastifyRequest {
+    /** The signed-in caller, loaded from the database; set by app.authenticate. */
+    actor: Actor;
+  }
+}
+
+/** Who may act as a lab's manager: its managers and every admin. */
+export function managesLab(actor: Actor | undefined, labId: string): boolean {
+  if (!actor) return false;
+  return actor.role === 'admin' || (actor.role === 'manager' && actor.managedLabIds.includes(labId));
+}
+
+export function requireLabManager(actor: Actor, labId: string): void {
+  if (!managesLab(actor, labId)) throw forbidden('Only this lab’s managers may do this');
+}
+
+export default fp(
+  async function auth(app: FastifyInstance) {
+    await app.register(jwt, {
+      secret: app.config.jwtSecret,
+      sign: { algorithm: 'HS256', expiresIn: app.config.jwtExpiresIn },
+      verify: { algorithms: ['HS256'] },
+    });
+
+    app.decorate('signToken', (user: { id: string; tokenVersion: string }) =>
+      app.jwt.sign({ sub: user.id, ver: user.tokenVersion }),
+    );
+
+    app.decorateRequest('actor', null as unknown as Actor);
+
+    async function loadActor(request: FastifyRequest): Promise<Actor> {
+      let payload: { sub: string; ver: string };
+      try {
+        payload = await request.jwtVerify<{ sub: string; ver: string }>();
+      } catch {
+        throw unauthorized('A valid sign-in token is required');
+      }
+      if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) throw unauthorized();
+      const [user] = await app.db
+        .select({
+          id: users.id,
+          role: users.role,
+          fullName: users.fullName,
+          email: users.email,
+          locale: users.locale,
+          disabled: users.disabled,
+          deletedAt: users.deletedAt,
+          tokenVersion: users.tokenVersion,
+        })
+        .from(users)
+        .where(eq(users.id, payload.sub));
+      if (!user || user.disabled || user.deletedAt || user.tokenVersion !== payload.ver || !user.email) {
+        throw unauthorized('This sign-in is no longer valid');
+      }
+      const managed =
+        user.role === 'manager'
+          ? await app.db.select({ labId: labManagers.labId }).from(labManagers).where(eq(labManagers.userId, user.id))
+          : [];
+      return {
+        id: user.id,
+        role: user.role,
+        fullName: user.fullName,
+        email: user.email,
+        locale: user.locale,
+        managedLabIds: managed.map((m) => m.labId),
+      };
+    }
+
+    app.decorate('authenticate', async function authenticate(request: FastifyRequest, _reply: FastifyReply) {
+      request.actor = await loadActor(request);
+    });
+
+    app.decorate('requireRole', (...roles: Role[]) => {
+      return async function requireRole(request: FastifyRequest, reply: FastifyReply) {
+        if (!request.actor) await app.authenticate.call(app, request, reply);
+        if (!roles.includes(request.actor.role)) throw forbidden();
+      };
+    });
+  },
+  { name: 'auth' },
+);

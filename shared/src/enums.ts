@@ -1,0 +1,111 @@
+// The vocabulary of DOMAIN.md as string slugs: the API, the database and the web use these lists.
+
+export const ROLES = ['member', 'manager', 'department', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const MEMBER_CATEGORIES = [
+  'student',
+  'teacher',
+  'startup',
+  'enterprise',
+  'researcher',
+  'community',
+] as const;
+export type MemberCategory = (typeof MEMBER_CATEGORIES)[number];
+
+export const GENDERS = ['female', 'male', 'other', 'undisclosed'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export const PURPOSES = [
+  'personal_project',
+  'startup_prototype',
+  'stem_class',
+  'training',
+  'research',
+  'enterprise_service',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const BOOKING_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+  'cancelled',
+  'checked_in',
+  'completed',
+  'no_show',
+] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** Bookings in these states hold their slot: two of them never overlap on one machine. */
+export const SLOT_HOLDING_STATUSES = ['pending', 'approved', 'checked_in'] as const satisfies readonly BookingStatus[];
+
+/** Bookings that were approved at some point; they count in booked hours. */
+export const APPROVED_STATUSES = ['approved', 'checked_in', 'completed', 'no_show'] as const satisfies readonly BookingStatus[];
+
+export const MACHINE_STATUSES = ['available', 'out_of_service', 'retired'] as const;
+export type MachineStatus = (typeof MACHINE_STATUSES)[number];
+
+/** Well-known machine types; a type is a free lowercase slug, these are the ones the UI names. */
+export const KNOWN_MACHINE_TYPES = [
+  'laser_cutter',
+  'fdm_printer',
+  'resin_printer',
+  'cnc_router',
+  'pcb_mill',
+  'vinyl_cutter',
+  'electronics_bench',
+  'embroidery_machine',
+  'biosafety_cabinet',
+  'pcr_thermal_cycler',
+  'autoclave',
+  'centrifuge',
+  'spectrophotometer',
+] as const;
+
+export const LOCALES = ['vi', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const LIVE_MACHINE_STATES = ['free', 'in_use', 'maintenance', 'out_of_service'] as const;
+export type LiveMachineState = (typeof LIVE_MACHINE_STATES)[number];
+
+export const BUSY_KINDS = ['booking', 'maintenance', 'closed'] as const;
+export type BusyKind = (typeof BUSY_KINDS)[number];
+
+export const INCIDENT_KINDS = ['damage', 'malfunction', 'injury', 'other'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** Error codes of the API contract; the web translates each. */
+export const ERROR_CODES = [
+  'FST_ERR_VALIDATION',
+  'VALIDATION_ERROR',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'EMAIL_TAKEN',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_DISABLED',
+  'GUARDIAN_REQUIRED',
+  'TOO_MANY_REQUESTS',
+  'MACHINE_UNAVAILABLE',
+  'INVALID_DURATION',
+  'IN_THE_PAST',
+  'TOO_FAR_AHEAD',
+  'OUTSIDE_OPENING_HOURS',
+  'CERTIFICATION_REQUIRED',
+  'QUOTA_EXCEEDED',
+  'MAINTENANCE_CONFLICT',
+  'BOOKING_CONFLICT',
+  'INVALID_STATE',
+  'CANCELLATION_TOO_LATE',
+  'CHECK_IN_WINDOW',
+  'USAGE_CONFLICT',
+  'SLUG_TAKEN',
+  'DB_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
