@@ -12,11 +12,20 @@ import path from 'node:path';
 import type { AppConfig } from './config.js';
 import type { Database, Db } from './db/client.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { createLabEvents, type LabEvents } from './lib/events.js';
 import { DomainError } from './lib/errors.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import jobsPlugin from './plugins/jobs.js';
 import accountsRoutes from './modules/accounts/accounts.routes.js';
+import bookingsRoutes from './modules/bookings/bookings.routes.js';
+import maintenanceRoutes from './modules/maintenance/maintenance.routes.js';
+import certificationsRoutes from './modules/certifications/certifications.routes.js';
+import usageRoutes from './modules/usage/usage.routes.js';
+import statsRoutes from './modules/stats/stats.routes.js';
+import notificationsRoutes from './modules/notifications/notifications.routes.js';
+import feedsRoutes from './modules/feeds/feeds.routes.js';
+import auditRoutes from './modules/audit/audit.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import labsRoutes from './modules/labs/labs.routes.js';
 import machinesRoutes from './modules/machines/machines.routes.js';
@@ -27,6 +36,7 @@ declare module 'fastify' {
     database: Database;
     db: Db;
     clock: Clock;
+    labEvents: LabEvents;
   }
 }
 
@@ -51,6 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('database', options.database);
   app.decorate('db', options.database.db);
   app.decorate('clock', options.clock ?? systemClock);
+  app.decorate('labEvents', createLabEvents());
 
   // External plugins.
   await app.register(helmet, {
@@ -101,9 +112,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await api.register(accountsRoutes);
       await api.register(labsRoutes);
       await api.register(machinesRoutes);
+      await api.register(bookingsRoutes);
+      await api.register(maintenanceRoutes);
+      await api.register(certificationsRoutes);
+      await api.register(usageRoutes);
+      await api.register(statsRoutes);
+      await api.register(notificationsRoutes);
+      await api.register(auditRoutes);
     },
     { prefix: '/api' },
   );
+  // The iCalendar feeds live outside /api: calendar apps fetch /ical/<secret>.ics.
+  await app.register(feedsRoutes);
 
   // The built web client, with the single-page app's routes falling back to index.html.
   const webDist = options.config.webDist;

@@ -1,0 +1,2 @@
+// Schemas of the bookings slice of the API contract.
+export {};

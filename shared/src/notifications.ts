@@ -1,0 +1,2 @@
+// Schemas of the notifications slice of the API contract.
+export {};

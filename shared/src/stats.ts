@@ -1,0 +1,2 @@
+// Schemas of the stats slice of the API contract.
+export {};

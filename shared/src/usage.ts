@@ -1,0 +1,2 @@
+// Schemas of the usage slice of the API contract.
+export {};
