@@ -245,14 +245,15 @@ export async function seedDemo(db: Db, options: { password: string; now?: Date }
       const walkInMachine = machineRows.find((mm) => !mm.requiresCertification)!;
       for (let d = -21; d < 0; d += 7) {
         const start = today.plus({ days: d }).set({ hour: 18 });
+        const guestGender = pick(['female', 'male', 'undisclosed'] as const);
         await tx.insert(usageSessions).values({
           machineId: walkInMachine.id,
           labId: lab.id,
           guestName: pick(['Nguyễn Thị Lan', 'Trần Văn Nam', 'Lý Hoàng Phúc']),
           guestCategory: 'community',
-          guestGender: pick(['female', 'male', 'undisclosed']),
+          guestGender,
           category: 'community',
-          gender: 'undisclosed',
+          gender: guestGender,
           startAt: start.toJSDate(),
           endAt: start.plus({ minutes: 45 }).toJSDate(),
           createdBy: manager.id,
