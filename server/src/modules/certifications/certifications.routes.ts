@@ -1,6 +1,45 @@
+import { Certification, CertificationBody, CertificationListQuery, ErrorResponse, ListOf, Type, Uuid } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { notifyExpiringCertifications } from './certifications.jobs.js';
+import { createCertificationService } from './certifications.service.js';
 
-// Routes of the certifications module (see ../shared/API.md); filled in by the certifications slice.
-const certificationsRoutes: FastifyPluginAsyncTypebox = async () => {};
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const secured = { tags: ['certifications'], security: [{ bearerAuth: [] }] };
+
+const certificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createCertificationService({ db: app.db, clock: app.clock });
+
+  app.jobs.register('certification-expiring', notifyExpiringCertifications);
+
+  app.post(
+    '/labs/:labId/certifications',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: Type.Object({ labId: Uuid }), body: CertificationBody, response: { 201: Certification, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await service.grant(request.actor, request.params.labId, request.body)),
+  );
+
+  app.get(
+    '/certifications',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, querystring: CertificationListQuery, response: { 200: ListOf(Certification), ...errors } },
+    },
+    async (request) => service.list(request.actor, request.query),
+  );
+
+  app.delete(
+    '/certifications/:id',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await service.revoke(request.actor, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
 
 export default certificationsRoutes;

@@ -1,6 +1,146 @@
+import {
+  ErrorResponse,
+  ListOf,
+  MaintenanceBody,
+  MaintenanceCreated,
+  MaintenanceListQuery,
+  MaintenanceLogBody,
+  MaintenanceLogEntry,
+  MaintenancePlan,
+  MaintenancePlanBody,
+  MaintenancePlanDone,
+  MaintenancePlanDoneBody,
+  MaintenancePlanPatchBody,
+  MaintenanceWindow,
+  Pagination,
+  Type,
+  Uuid,
+} from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { findLab } from '../labs/labs.service.js';
+import { emptyBodyAsObject } from '../usage/empty-body.js';
+import { notifyDueMaintenance } from './maintenance.jobs.js';
+import { createMaintenanceService } from './maintenance.service.js';
 
-// Routes of the maintenance module (see ../shared/API.md); filled in by the maintenance slice.
-const maintenanceRoutes: FastifyPluginAsyncTypebox = async () => {};
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const MachineParams = Type.Object({ machineId: Uuid });
+const PlanParams = Type.Object({ machineId: Uuid, planId: Uuid });
+const PageQuery = Type.Object(Pagination.properties, { additionalProperties: false });
+const secured = { tags: ['maintenance'], security: [{ bearerAuth: [] }] };
+
+const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createMaintenanceService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
+
+  app.jobs.register('maintenance-due', notifyDueMaintenance);
+
+  app.post(
+    '/machines/:machineId/maintenance',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, body: MaintenanceBody, response: { 201: MaintenanceCreated, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await service.createWindow(request.actor, request.params.machineId, request.body)),
+  );
+
+  app.get(
+    '/maintenance',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, querystring: MaintenanceListQuery, response: { 200: ListOf(MaintenanceWindow), ...errors } },
+    },
+    async (request) => service.listWindows(request.query),
+  );
+
+  app.delete(
+    '/maintenance/:id',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await service.deleteWindow(request.actor, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/machines/:machineId/maintenance-log',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, querystring: PageQuery, response: { 200: ListOf(MaintenanceLogEntry), ...errors } },
+    },
+    async (request) => service.listLog(request.actor, request.params.machineId, request.query),
+  );
+
+  app.post(
+    '/machines/:machineId/maintenance-log',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, body: MaintenanceLogBody, response: { 201: MaintenanceLogEntry, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await service.addLog(request.actor, request.params.machineId, request.body)),
+  );
+
+  app.get(
+    '/machines/:machineId/maintenance-plans',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, response: { 200: ListOf(MaintenancePlan), ...errors } },
+    },
+    async (request) => service.listPlans(request.actor, request.params.machineId),
+  );
+
+  app.post(
+    '/machines/:machineId/maintenance-plans',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, body: MaintenancePlanBody, response: { 201: MaintenancePlan, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await service.createPlan(request.actor, request.params.machineId, request.body)),
+  );
+
+  app.patch(
+    '/machines/:machineId/maintenance-plans/:planId',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: PlanParams, body: MaintenancePlanPatchBody, response: { 200: MaintenancePlan, ...errors } },
+    },
+    async (request) => service.updatePlan(request.actor, request.params.machineId, request.params.planId, request.body),
+  );
+
+  app.delete(
+    '/machines/:machineId/maintenance-plans/:planId',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: PlanParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await service.deletePlan(request.actor, request.params.machineId, request.params.planId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/machines/:machineId/maintenance-plans/:planId/done',
+    {
+      preHandler: app.authenticate,
+      preValidation: emptyBodyAsObject,
+      schema: { ...secured, params: PlanParams, body: MaintenancePlanDoneBody, response: { 200: MaintenancePlanDone, ...errors } },
+    },
+    async (request) => service.markPlanDone(request.actor, request.params.machineId, request.params.planId, request.body),
+  );
+
+  app.get(
+    '/labs/:labId/maintenance-due',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: Type.Object({ labId: Uuid }), response: { 200: ListOf(MaintenancePlan), ...errors } },
+    },
+    async (request) => {
+      await findLab(app.db, request.params.labId);
+      return service.dueForLab(request.actor, request.params.labId);
+    },
+  );
+};
 
 export default maintenanceRoutes;

@@ -1,6 +1,152 @@
+import {
+  BookingWithUsage,
+  CheckOutBody,
+  EndUsageBody,
+  ErrorResponse,
+  Incident,
+  IncidentBody,
+  LabStatus,
+  ListOf,
+  Pagination,
+  Type,
+  UsageListQuery,
+  UsageSession,
+  Uuid,
+  WalkInBody,
+} from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requireLabManager } from '../../plugins/auth.js';
+import { emptyBodyAsObject } from './empty-body.js';
+import { findLab } from '../labs/labs.service.js';
+import { autoCheckOut, markNoShows } from './usage.jobs.js';
+import { createUsageService } from './usage.service.js';
 
-// Routes of the usage module (see ../shared/API.md); filled in by the usage slice.
-const usageRoutes: FastifyPluginAsyncTypebox = async () => {};
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const IdParams = Type.Object({ id: Uuid });
+const LabParams = Type.Object({ labId: Uuid });
+const secured = { security: [{ bearerAuth: [] }] };
+
+const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createUsageService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
+
+  app.jobs.register('mark-no-shows', markNoShows);
+  app.jobs.register('auto-check-out', autoCheckOut);
+
+  /** Public routes that say more to a signed-in manager; a stale token is read as anonymous. */
+  async function optionalAuth(request: FastifyRequest, reply: FastifyReply) {
+    if (!request.headers.authorization) return;
+    try {
+      await app.authenticate.call(app, request, reply);
+    } catch {
+      request.actor = null as unknown as typeof request.actor;
+    }
+  }
+
+  app.post(
+    '/bookings/:id/check-in',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['usage'], ...secured, params: IdParams, response: { 200: BookingWithUsage, ...errors } },
+    },
+    async (request) => service.checkIn(request.actor, request.params.id),
+  );
+
+  app.post(
+    '/bookings/:id/check-out',
+    {
+      preHandler: app.authenticate,
+      preValidation: emptyBodyAsObject,
+      schema: {
+        tags: ['usage'],
+        ...secured,
+        params: IdParams,
+        body: CheckOutBody,
+        response: { 200: BookingWithUsage, ...errors },
+      },
+    },
+    async (request) => service.checkOut(request.actor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/usage',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['usage'], ...secured, body: WalkInBody, response: { 201: UsageSession, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await service.recordWalkIn(request.actor, request.body)),
+  );
+
+  app.get(
+    '/usage',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['usage'], ...secured, querystring: UsageListQuery, response: { 200: ListOf(UsageSession), ...errors } },
+    },
+    async (request) => service.list(request.actor, request.query),
+  );
+
+  app.get(
+    '/usage/:id',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['usage'], ...secured, params: IdParams, response: { 200: UsageSession, ...errors } },
+    },
+    async (request) => service.get(request.actor, request.params.id),
+  );
+
+  app.post(
+    '/usage/:id/end',
+    {
+      preHandler: app.authenticate,
+      preValidation: emptyBodyAsObject,
+      schema: {
+        tags: ['usage'],
+        ...secured,
+        params: IdParams,
+        body: EndUsageBody,
+        response: { 200: UsageSession, ...errors },
+      },
+    },
+    async (request) => service.endSession(request.actor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/usage/:id/incidents',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['usage'], ...secured, params: IdParams, body: IncidentBody, response: { 201: Incident, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await service.reportIncident(request.actor, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/labs/:labId/incidents',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['usage'],
+        ...secured,
+        params: LabParams,
+        querystring: Type.Object(Pagination.properties, { additionalProperties: false }),
+        response: { 200: ListOf(Incident), ...errors },
+      },
+    },
+    async (request) => {
+      await findLab(app.db, request.params.labId);
+      requireLabManager(request.actor, request.params.labId);
+      return service.listIncidents(request.params.labId, request.query);
+    },
+  );
+
+  app.get(
+    '/labs/:labId/status',
+    {
+      preHandler: optionalAuth,
+      schema: { tags: ['usage'], params: LabParams, response: { 200: LabStatus, ...errors } },
+    },
+    async (request) => service.labStatus(request.actor ?? undefined, request.params.labId),
+  );
+};
 
 export default usageRoutes;

@@ -1,0 +1,49 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { maintenancePlans } from '../../db/schema/index.js';
+import { notify } from '../../lib/notify.js';
+import { labManagerIds } from '../usage/lab-managers.js';
+import { loadPlanStates, planView } from './maintenance.service.js';
+
+/**
+ * Tells a lab's managers once when a preventive plan of one of its machines comes due. The plan
+ * is claimed by setting dueNotifiedAt where it is still null, so a second process skips it.
+ */
+export async function notifyDueMaintenance(app: FastifyInstance, now: Date): Promise<{ notified: number; planIds: string[] }> {
+  const due = (await loadPlanStates(app.db, now, isNull(maintenancePlans.dueNotifiedAt)))
+    .map((state) => ({ state, view: planView(state, now) }))
+    .filter((p) => p.view.due);
+  const planIds: string[] = [];
+  for (const { state, view } of due) {
+    await app.db.transaction(async (tx) => {
+      const [claimed] = await tx
+        .update(maintenancePlans)
+        .set({ dueNotifiedAt: now })
+        .where(and(eq(maintenancePlans.id, view.id), isNull(maintenancePlans.dueNotifiedAt)))
+        .returning({ id: maintenancePlans.id });
+      if (!claimed) return;
+      const managers = await labManagerIds(tx, state.labId);
+      await notify(
+        tx,
+        managers.map((userId) => ({
+          userId,
+          kind: 'maintenance_due',
+          data: {
+            planId: view.id,
+            title: view.title,
+            machineId: view.machineId,
+            machineName: view.machineName,
+            labId: view.labId,
+            dueBecause: view.dueBecause,
+            usageHoursSinceDone: view.usageHoursSinceDone,
+            everyDays: view.everyDays,
+            everyUsageHours: view.everyUsageHours,
+            lastDoneAt: view.lastDoneAt,
+          },
+        })),
+      );
+      planIds.push(view.id);
+    });
+  }
+  return { notified: planIds.length, planIds };
+}
