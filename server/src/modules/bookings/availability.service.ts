@@ -1,0 +1,78 @@
+// When machines are busy, for calendars: slot-holding bookings (with their buffer), maintenance
+// and the lab's closed time. Public, so it carries no one's name or booking details.
+import {
+  AVAILABILITY_MAX_DAYS,
+  closedPeriodsBetween,
+  type BusyInterval,
+  type LabAvailability,
+  type MachineAvailability,
+} from '@fablab/shared';
+import type { Db } from '../../db/client.js';
+import { badRequest, notFound } from '../../lib/errors.js';
+import { loadLabContext, type LabContext } from './booking-rules.js';
+import { createBookingRepository, type MachineRow } from './bookings.repository.js';
+
+const DAY_MS = 86_400_000;
+
+function checkRange(from: Date, to: Date): void {
+  if (!(to > from)) throw badRequest('VALIDATION_ERROR', '`to` must be after `from`');
+  if (to.getTime() - from.getTime() > AVAILABILITY_MAX_DAYS * DAY_MS) {
+    throw badRequest('VALIDATION_ERROR', `Ask for at most ${AVAILABILITY_MAX_DAYS} days at a time`);
+  }
+}
+
+const clip = (d: Date, from: Date, to: Date) => (d < from ? from : d > to ? to : d);
+
+export function createAvailabilityService(deps: { db: Db }) {
+  const repo = createBookingRepository(deps.db);
+
+  async function busyOf(
+    machines: MachineRow[],
+    lab: LabContext,
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, BusyInterval[]>> {
+    const ids = machines.map((m) => m.id);
+    const [occupied, maintenance] = await Promise.all([
+      repo.occupiedBetween(ids, from, to),
+      repo.maintenanceBetween(ids, from, to),
+    ]);
+    const closed = closedPeriodsBetween(from, to, lab.row.openingHours, lab.closures, lab.zone);
+    const busy = new Map<string, Array<{ start: Date; end: Date; kind: BusyInterval['kind'] }>>(
+      ids.map((id) => [id, closed.map((p) => ({ start: p.start, end: p.end, kind: 'closed' as const }))]),
+    );
+    for (const b of occupied) busy.get(b.machineId)?.push({ start: b.startAt, end: b.occupiedUntil, kind: 'booking' });
+    for (const w of maintenance) busy.get(w.machineId)?.push({ start: w.startAt, end: w.endAt, kind: 'maintenance' });
+    const result = new Map<string, BusyInterval[]>();
+    for (const [id, list] of busy) {
+      result.set(
+        id,
+        list
+          .map((i) => ({ start: clip(i.start, from, to), end: clip(i.end, from, to), kind: i.kind }))
+          .filter((i) => i.end > i.start)
+          .sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime())
+          .map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString(), kind: i.kind })),
+      );
+    }
+    return result;
+  }
+
+  return {
+    async forMachine(machineId: string, from: Date, to: Date): Promise<MachineAvailability> {
+      checkRange(from, to);
+      const machine = await repo.findMachine(machineId);
+      if (!machine) throw notFound('Machine');
+      const lab = await loadLabContext(deps.db, machine.labId);
+      const busy = await busyOf([machine], lab, from, to);
+      return { busy: busy.get(machine.id) ?? [] };
+    },
+
+    async forLab(labId: string, from: Date, to: Date): Promise<LabAvailability> {
+      checkRange(from, to);
+      const lab = await loadLabContext(deps.db, labId);
+      const machines = await repo.machinesOfLab(labId);
+      const busy = await busyOf(machines, lab, from, to);
+      return { machines: machines.map((m) => ({ machineId: m.id, busy: busy.get(m.id) ?? [] })) };
+    },
+  };
+}

@@ -1,0 +1,222 @@
+// The rules a booking's time must pass, in the order of API.md: a new booking, a reschedule, each
+// machine of a class session and each occurrence of a series go through checkBookingRules. The
+// last rule, no overlap with another booking, is the database's exclusion constraint: see
+// insertHoldingBooking.
+import {
+  DEFAULT_LAB_SETTINGS,
+  isOnSlotGrid,
+  isoWeekBounds,
+  openPeriodsBetween,
+  type LabSettings,
+} from '@fablab/shared';
+import { DateTime } from 'luxon';
+import type { DbOrTx } from '../../db/client.js';
+import { conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
+import { hasValidCertification } from '../certifications/certification-rules.js';
+import {
+  createBookingRepository,
+  type BookingRow,
+  type LabRow,
+  type MachineRow,
+  type NewBookingRow,
+} from './bookings.repository.js';
+
+const DAY_MS = 86_400_000;
+
+/** A lab with what the rules need of it: merged settings and closures. */
+export interface LabContext {
+  row: LabRow;
+  id: string;
+  zone: string;
+  settings: LabSettings;
+  closures: Array<{ from: string; to: string }>;
+}
+
+/** The member a booking is for; a lab's managers (and admins) are exempt from quota and certification. */
+export interface BookingSubject {
+  id: string;
+  managesLab: boolean;
+}
+
+export interface BookingCandidate {
+  machine: MachineRow;
+  lab: LabContext;
+  /** Null for a booking whose owner deleted their account: nobody's quota or certification applies. */
+  subject: BookingSubject | null;
+  start: Date;
+  end: Date;
+  /** A reschedule leaves the booking itself out of the quota. */
+  excludeBookingId?: string;
+}
+
+export async function loadLabContext(db: DbOrTx, labId: string): Promise<LabContext> {
+  const repo = createBookingRepository(db);
+  const row = await repo.findLab(labId);
+  if (!row) throw notFound('Lab');
+  return {
+    row,
+    id: row.id,
+    zone: row.timezone,
+    settings: { ...DEFAULT_LAB_SETTINGS, ...row.settings },
+    closures: await repo.closuresOfLab(labId),
+  };
+}
+
+/** The member a booking is for, as the rules see them. */
+export async function loadSubject(
+  db: DbOrTx,
+  userId: string,
+  labId: string,
+  opts: { mustBeActive: boolean },
+): Promise<BookingSubject> {
+  const member = await createBookingRepository(db).findMember(userId);
+  if (!member || (opts.mustBeActive && !member.active)) throw notFound('User');
+  return {
+    id: member.id,
+    managesLab: member.role === 'admin' || (member.role === 'manager' && member.managedLabIds.includes(labId)),
+  };
+}
+
+const minutes = (ms: number) => ms / 60_000;
+
+/**
+ * The rules that need no database: machine status, duration and slot grid, lead time and opening
+ * hours. Throws the first broken rule.
+ */
+export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'start' | 'end'>, now: Date): void {
+  const { machine, lab, start, end } = c;
+  if (machine.status !== 'available') {
+    throw unprocessable(
+      'MACHINE_UNAVAILABLE',
+      `${machine.name} is ${machine.status === 'retired' ? 'retired' : 'out of service'}`,
+    );
+  }
+
+  const length = minutes(end.getTime() - start.getTime());
+  if (length <= 0) throw unprocessable('INVALID_DURATION', 'The booking must end after it starts');
+  if (length < machine.minMinutes) {
+    throw unprocessable('INVALID_DURATION', `${machine.name} is booked for at least ${machine.minMinutes} minutes`);
+  }
+  if (length > machine.maxMinutes) {
+    throw unprocessable('INVALID_DURATION', `${machine.name} is booked for at most ${machine.maxMinutes} minutes`);
+  }
+  if (!isOnSlotGrid(start, lab.zone, machine.slotMinutes) || !isOnSlotGrid(end, lab.zone, machine.slotMinutes)) {
+    throw unprocessable(
+      'INVALID_DURATION',
+      `Bookings of ${machine.name} start and end on a ${machine.slotMinutes}-minute grid`,
+    );
+  }
+
+  if (start < now) throw unprocessable('IN_THE_PAST', 'The booking starts in the past');
+  // Whole local days: a calendar that shows the next maxAdvanceDays days can book all of each.
+  const lastDayEnds = DateTime.fromJSDate(now, { zone: lab.zone })
+    .startOf('day')
+    .plus({ days: lab.settings.maxAdvanceDays + 1 })
+    .toJSDate();
+  if (start >= lastDayEnds) {
+    throw unprocessable('TOO_FAR_AHEAD', `Bookings open at most ${lab.settings.maxAdvanceDays} days ahead`);
+  }
+
+  // The periods around the booking, merged, so a period that runs past midnight is one period.
+  const periods = openPeriodsBetween(
+    new Date(start.getTime() - DAY_MS),
+    new Date(Math.max(end.getTime(), start.getTime()) + DAY_MS),
+    lab.row.openingHours,
+    lab.closures,
+    lab.zone,
+  );
+  const period = periods.find((p) => p.start <= start && start < p.end);
+  if (!period) throw unprocessable('OUTSIDE_OPENING_HOURS', 'The lab is closed when the booking starts');
+  if (!machine.mayRunUnattended && end > period.end) {
+    throw unprocessable('OUTSIDE_OPENING_HOURS', 'The booking must end before the lab closes (or breaks)');
+  }
+}
+
+/** Every rule except the overlap with other bookings, in API.md's order. */
+export async function checkBookingRules(db: DbOrTx, c: BookingCandidate, now: Date): Promise<void> {
+  checkTimeRules(c, now);
+  const repo = createBookingRepository(db);
+  const { machine, lab, subject, start, end } = c;
+
+  if (machine.requiresCertification && subject && !subject.managesLab) {
+    const certified = await hasValidCertification(db, {
+      userId: subject.id,
+      labId: lab.id,
+      machineType: machine.type,
+      at: start,
+      lapseMonths: lab.settings.certificationLapseMonths,
+    });
+    if (!certified) {
+      throw forbidden(
+        `${machine.name} needs a valid certification for ${machine.type} in this lab`,
+        'CERTIFICATION_REQUIRED',
+      );
+    }
+  }
+
+  if (subject && !subject.managesLab) {
+    await repo.lockMember(subject.id);
+    const quotaSeconds = lab.settings.weeklyQuotaHours * 3600;
+    // A booking that runs past Sunday midnight counts in each week for its part there.
+    let week = isoWeekBounds(start, lab.zone);
+    while (week.start < end) {
+      const mine =
+        (Math.min(end.getTime(), week.end.getTime()) - Math.max(start.getTime(), week.start.getTime())) / 1000;
+      const booked = await repo.bookedSecondsBetween({
+        userId: subject.id,
+        labId: lab.id,
+        from: week.start,
+        to: week.end,
+        excludeId: c.excludeBookingId,
+      });
+      if (booked + mine > quotaSeconds + 1e-6) {
+        throw unprocessable(
+          'QUOTA_EXCEEDED',
+          `This would make ${((booked + mine) / 3600).toFixed(1)} hours in one week; the lab allows ${lab.settings.weeklyQuotaHours}`,
+        );
+      }
+      week = isoWeekBounds(week.end, lab.zone);
+    }
+  }
+
+  // Maintenance may not start while the machine is still held for cleaning or cooling either.
+  if (await repo.maintenanceOverlaps(machine.id, start, occupiedUntil(machine, end))) {
+    throw conflict('MAINTENANCE_CONFLICT', `${machine.name} is under maintenance then`);
+  }
+}
+
+/** The instant a booking of the machine stops holding it: its end plus the machine's buffer. */
+export function occupiedUntil(machine: MachineRow, end: Date): Date {
+  return new Date(end.getTime() + machine.bufferMinutes * 60_000);
+}
+
+/** The database's exclusion constraint refused an overlap (SQLSTATE 23P01). */
+export function isOverlapError(err: unknown): boolean {
+  return sqlState(err) === '23P01';
+}
+
+export function bookingConflict(machineName?: string) {
+  return conflict(
+    'BOOKING_CONFLICT',
+    machineName ? `${machineName} is already booked then` : 'Overlaps another booking on this machine',
+  );
+}
+
+/**
+ * Inserts a slot-holding booking. The exclusion constraint is the last word on overlap: of two
+ * racing requests exactly one commits, the other gets BOOKING_CONFLICT. On PostgreSQL the error
+ * aborts the transaction, so a caller that wants to go on (a series that skips) wraps this in a
+ * savepoint.
+ */
+export async function insertHoldingBooking(
+  db: DbOrTx,
+  machine: MachineRow,
+  values: NewBookingRow,
+): Promise<BookingRow> {
+  try {
+    return await createBookingRepository(db).insertBooking(values);
+  } catch (err) {
+    if (isOverlapError(err)) throw bookingConflict(machine.name);
+    throw err;
+  }
+}
