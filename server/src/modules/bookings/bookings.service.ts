@@ -51,7 +51,7 @@ export interface BookingServiceDeps {
   config: Pick<AppConfig, 'rateLimits'>;
 }
 
-interface Owner {
+export interface Owner {
   userName: string | null;
   userEmail: string | null;
 }

@@ -1,6 +1,7 @@
-// The Booking shape of the API (shared/src/schemas.ts) for the answers of this slice: check-in,
-// check-out and the bookings a maintenance window cancelled.
+// The bookings module's Booking view, with the owner looked up by name, for the answers of this
+// slice: check-in, check-out and the bookings a maintenance window cancelled.
 import type { Booking } from '@fablab/shared';
+import { toApiBooking as bookingView } from '../bookings/bookings.service.js';
 import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { bookings, users } from '../../db/schema/index.js';
@@ -14,28 +15,8 @@ export interface PersonName {
 
 /** `owner` is given only where the caller may see the member's name (owner, lab's managers, admins). */
 export function toApiBooking(row: BookingRow, owner?: PersonName | null): Booking {
-  const booking: Booking = {
-    id: row.id,
-    machineId: row.machineId,
-    labId: row.labId,
-    userId: row.userId,
-    start: row.startAt.toISOString(),
-    end: row.endAt.toISOString(),
-    status: row.status,
-    purpose: row.purpose,
-    note: row.note,
-    createdAt: row.createdAt.toISOString(),
-    decidedAt: row.decidedAt?.toISOString() ?? null,
-    decidedBy: row.decidedBy,
-    reason: row.reason,
-    seriesId: row.seriesId,
-    classSessionId: row.classSessionId,
-  };
-  if (owner !== undefined) {
-    booking.userName = owner?.fullName ?? null;
-    booking.userEmail = owner?.email ?? null;
-  }
-  return booking;
+  if (owner === undefined) return bookingView(row);
+  return bookingView(row, { userName: owner?.fullName ?? null, userEmail: owner?.email ?? null });
 }
 
 /** The names of the members who own these bookings, by user id. */
