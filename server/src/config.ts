@@ -36,6 +36,8 @@ export interface AppConfig {
   webDist: string;
   /** The database pool size for PostgreSQL. */
   dbPoolSize: number;
+  /** Minutes before a booking's start when its member is reminded; default 24 h and 1 h. */
+  reminderOffsetsMinutes?: number[];
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +52,16 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return n;
+}
+
+function minutesList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new ConfigError(`${name} must be a comma-separated list of positive minutes, got "${raw}"`);
+  }
+  return list;
 }
 
 /** The demo's JWT secret: generated once and kept beside the embedded database. */
@@ -97,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsIntervalMs: int(env, 'JOBS_INTERVAL_MS', 30_000),
     webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'web', 'dist')),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1),
+    reminderOffsetsMinutes: minutesList(env, 'REMINDER_OFFSETS_MINUTES', [1440, 60]),
   };
 }

@@ -1,0 +1,260 @@
+// The words of notification emails, in Vietnamese and English, with times in the lab's time zone.
+import type { Locale } from '@fablab/shared';
+import { DateTime } from 'luxon';
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+}
+
+/** What a template may use; everything but the recipient is optional. */
+export interface EmailFacts {
+  locale: Locale;
+  recipientName: string;
+  zone: string;
+  publicUrl: string;
+  machineName?: string;
+  machineType?: string;
+  labName?: string;
+  start?: Date;
+  end?: Date;
+  reason?: string;
+  byMaintenance?: boolean;
+  memberName?: string;
+  offsetMinutes?: number;
+  expiresAt?: Date;
+  title?: string;
+  description?: string;
+}
+
+/** dd/MM/yyyy HH:mm in the lab's zone: what a person in the lab reads on the wall clock. */
+export function formatLocal(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH:mm');
+}
+
+function formatRange(start: Date, end: Date | undefined, zone: string): string {
+  if (!end) return formatLocal(start, zone);
+  const a = DateTime.fromJSDate(start, { zone });
+  const b = DateTime.fromJSDate(end, { zone });
+  const endText = a.hasSame(b, 'day') ? b.toFormat('HH:mm') : b.toFormat('dd/MM/yyyy HH:mm');
+  return `${a.toFormat('dd/MM/yyyy HH:mm')} – ${endText}`;
+}
+
+function durationWords(minutes: number, locale: Locale): string {
+  if (minutes % 1440 === 0) {
+    const days = minutes / 1440;
+    if (days === 1) return locale === 'vi' ? '24 giờ' : '24 hours';
+    return locale === 'vi' ? `${days} ngày` : `${days} days`;
+  }
+  if (minutes % 60 === 0) {
+    const hours = minutes / 60;
+    return locale === 'vi' ? `${hours} giờ` : hours === 1 ? '1 hour' : `${hours} hours`;
+  }
+  return locale === 'vi' ? `${minutes} phút` : `${minutes} minutes`;
+}
+
+function typeWords(type: string | undefined): string {
+  return type ? type.replace(/_/g, ' ') : '';
+}
+
+const LABELS = {
+  vi: {
+    hello: (name: string) => `Xin chào ${name},`,
+    machine: 'Máy',
+    lab: 'Phòng thí nghiệm',
+    time: 'Thời gian',
+    reason: 'Lý do',
+    member: 'Thành viên',
+    zoneNote: (zone: string) => `Giờ theo múi giờ của phòng (${zone}).`,
+    open: (url: string) => `Xem chi tiết: ${url}`,
+    footer: 'Email này được gửi tự động từ hệ thống đặt máy FabLab Bình Dương; vui lòng không trả lời.',
+    fallbackMachine: 'máy',
+  },
+  en: {
+    hello: (name: string) => `Hello ${name},`,
+    machine: 'Machine',
+    lab: 'Lab',
+    time: 'Time',
+    reason: 'Reason',
+    member: 'Member',
+    zoneNote: (zone: string) => `Times are in the lab's time zone (${zone}).`,
+    open: (url: string) => `Details: ${url}`,
+    footer: 'This email was sent automatically by the FabLab Binh Duong booking system; please do not reply.',
+    fallbackMachine: 'a machine',
+  },
+} as const;
+
+/** The headline and opening sentence of each kind. */
+function headline(kind: string, f: EmailFacts): { subject: string; lead: string } {
+  const vi = f.locale === 'vi';
+  const m = f.machineName ?? LABELS[f.locale].fallbackMachine;
+  const when = f.start ? formatLocal(f.start, f.zone) : '';
+  switch (kind) {
+    case 'booking_pending':
+      return vi
+        ? { subject: `Yêu cầu đặt máy mới chờ duyệt: ${m}`, lead: `Có một yêu cầu đặt máy ${m} đang chờ bạn duyệt.` }
+        : {
+            subject: `New booking request to approve: ${m}`,
+            lead: `A booking request for ${m} is waiting for your approval.`,
+          };
+    case 'booking_approved':
+      return vi
+        ? { subject: `Đặt máy đã được duyệt: ${m}, ${when}`, lead: `Lượt đặt máy ${m} của bạn đã được duyệt.` }
+        : { subject: `Booking approved: ${m}, ${when}`, lead: `Your booking of ${m} has been approved.` };
+    case 'booking_rejected':
+      return vi
+        ? { subject: `Yêu cầu đặt máy bị từ chối: ${m}`, lead: `Rất tiếc, yêu cầu đặt máy ${m} của bạn đã bị từ chối.` }
+        : { subject: `Booking request rejected: ${m}`, lead: `Sorry, your booking request for ${m} was rejected.` };
+    case 'booking_cancelled':
+      if (f.byMaintenance)
+        return vi
+          ? {
+              subject: `Lượt đặt máy bị hủy do bảo trì: ${m}`,
+              lead: `Lượt đặt máy ${m} của bạn đã bị hủy vì máy được lên lịch bảo trì.`,
+            }
+          : {
+              subject: `Booking cancelled for maintenance: ${m}`,
+              lead: `Your booking of ${m} was cancelled because maintenance was scheduled on the machine.`,
+            };
+      return vi
+        ? { subject: `Lượt đặt máy đã bị hủy: ${m}`, lead: `Lượt đặt máy ${m} của bạn đã bị hủy.` }
+        : { subject: `Booking cancelled: ${m}`, lead: `Your booking of ${m} has been cancelled.` };
+    case 'booking_expired':
+      return vi
+        ? {
+            subject: `Yêu cầu đặt máy đã hết hạn: ${m}`,
+            lead: `Yêu cầu đặt máy ${m} của bạn đã hết hạn vì chưa được duyệt trước giờ bắt đầu.`,
+          }
+        : {
+            subject: `Booking request expired: ${m}`,
+            lead: `Your booking request for ${m} expired: nobody approved it before its start.`,
+          };
+    case 'booking_reminder': {
+      const inWords = f.offsetMinutes ? durationWords(f.offsetMinutes, f.locale) : '';
+      return vi
+        ? {
+            subject: `Nhắc lịch: ${m} lúc ${when}`,
+            lead: `Nhắc bạn: lượt đặt máy ${m} bắt đầu${inWords ? ` trong vòng ${inWords}` : ''}, lúc ${when}.`,
+          }
+        : {
+            subject: `Reminder: ${m} at ${when}`,
+            lead: `A reminder: your booking of ${m} starts${inWords ? ` within ${inWords}` : ''}, at ${when}.`,
+          };
+    }
+    case 'booking_no_show':
+      return vi
+        ? {
+            subject: `Vắng mặt: ${m}, ${when}`,
+            lead: `Bạn đã không đến nhận máy ${m} đã đặt; lượt đặt được ghi nhận là vắng mặt.`,
+          }
+        : {
+            subject: `No-show recorded: ${m}, ${when}`,
+            lead: `You did not check in for your booking of ${m}; it was recorded as a no-show.`,
+          };
+    case 'certification_granted': {
+      const t = typeWords(f.machineType) || m;
+      return vi
+        ? {
+            subject: `Bạn đã được cấp chứng nhận sử dụng ${t}`,
+            lead: `Chúc mừng! Bạn đã được cấp chứng nhận sử dụng ${t}${f.labName ? ` tại ${f.labName}` : ''}.`,
+          }
+        : {
+            subject: `You are certified on ${t}`,
+            lead: `Congratulations! You are now certified to use ${t}${f.labName ? ` at ${f.labName}` : ''}.`,
+          };
+    }
+    case 'certification_expiring': {
+      const t = typeWords(f.machineType) || m;
+      const until = f.expiresAt ? formatLocal(f.expiresAt, f.zone) : '';
+      return vi
+        ? {
+            subject: `Chứng nhận ${t} sắp hết hạn`,
+            lead: `Chứng nhận sử dụng ${t} của bạn sẽ hết hạn${until ? ` vào ${until}` : ' sắp tới'}.`,
+          }
+        : {
+            subject: `Your ${t} certification is about to expire`,
+            lead: `Your certification for ${t} expires${until ? ` on ${until}` : ' soon'}.`,
+          };
+    }
+    case 'incident_reported':
+      return vi
+        ? { subject: `Báo cáo sự cố: ${m}`, lead: `Có một sự cố được báo cáo trên máy ${m}.` }
+        : { subject: `Incident reported: ${m}`, lead: `An incident was reported on ${m}.` };
+    case 'maintenance_due':
+      return vi
+        ? { subject: `Đến hạn bảo trì: ${m}`, lead: `Máy ${m} đã đến hạn bảo trì${f.title ? `: ${f.title}` : ''}.` }
+        : { subject: `Maintenance due: ${m}`, lead: `${m} is due for maintenance${f.title ? `: ${f.title}` : ''}.` };
+    default:
+      return vi
+        ? { subject: 'Thông báo mới từ FabLab', lead: 'Bạn có một thông báo mới trong hệ thống đặt máy FabLab.' }
+        : { subject: 'New FabLab notification', lead: 'You have a new notification in the FabLab booking system.' };
+  }
+}
+
+export function renderNotificationEmail(kind: string, facts: EmailFacts): EmailContent {
+  const l = LABELS[facts.locale];
+  const { subject, lead } = headline(kind, facts);
+  const details = [
+    facts.memberName ? `${l.member}: ${facts.memberName}` : null,
+    facts.machineName ? `${l.machine}: ${facts.machineName}` : null,
+    facts.labName ? `${l.lab}: ${facts.labName}` : null,
+    facts.start ? `${l.time}: ${formatRange(facts.start, facts.end, facts.zone)}` : null,
+    facts.reason ? `${l.reason}: ${facts.reason}` : null,
+    facts.description ? facts.description : null,
+  ].filter((line): line is string => line !== null);
+  const text = [
+    l.hello(facts.recipientName),
+    '',
+    lead,
+    ...(details.length ? ['', ...details] : []),
+    ...(facts.start ? ['', l.zoneNote(facts.zone)] : []),
+    '',
+    l.open(facts.publicUrl),
+    '',
+    '--',
+    l.footer,
+  ].join('\n');
+  return { subject, text };
+}
+
+export function renderPasswordResetEmail(input: {
+  locale: Locale;
+  recipientName: string;
+  link: string;
+  validMinutes: number;
+}): EmailContent {
+  if (input.locale === 'vi') {
+    return {
+      subject: 'Đặt lại mật khẩu FabLab',
+      text: [
+        LABELS.vi.hello(input.recipientName),
+        '',
+        'Chúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau để đặt mật khẩu mới:',
+        '',
+        input.link,
+        '',
+        `Liên kết chỉ dùng được một lần và hết hạn sau ${durationWords(input.validMinutes, 'vi')}.`,
+        'Nếu bạn không yêu cầu, hãy bỏ qua email này; mật khẩu của bạn không thay đổi.',
+        '',
+        '--',
+        LABELS.vi.footer,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: 'Reset your FabLab password',
+    text: [
+      LABELS.en.hello(input.recipientName),
+      '',
+      'We received a request to reset the password of your account. Open this link to choose a new one:',
+      '',
+      input.link,
+      '',
+      `The link works once and expires in ${durationWords(input.validMinutes, 'en')}.`,
+      'If you did not ask for this, ignore this email; your password stays the same.',
+      '',
+      '--',
+      LABELS.en.footer,
+    ].join('\n'),
+  };
+}

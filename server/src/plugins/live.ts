@@ -1,0 +1,169 @@
+// Live calendars: GET /labs/:labId/events streams server-sent events whenever a lab's bookings or
+// maintenance change, so open calendars refresh within a second. The stream carries no personal
+// data ({ labId, kind, machineIds }), hence no sign-in.
+//
+// With PostgreSQL, several server processes may serve one database: publish() is relayed through
+// NOTIFY on one channel, and a dedicated connection LISTENs and emits locally what other processes
+// published. PGlite belongs to one process, so there events stay local.
+import { ErrorResponse, Type, Uuid, type LabChangeEvent } from '@fablab/shared';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import pg from 'pg';
+import { labs } from '../db/schema/index.js';
+import { notFound } from '../lib/errors.js';
+
+export const LAB_EVENTS_CHANNEL = 'fablab_lab_events';
+const HEARTBEAT_MS = 15_000;
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+/** Relays publish() through NOTIFY and LISTENs for other processes' changes; reconnects on loss. */
+function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delay = RECONNECT_MIN_MS;
+
+  app.labEvents.attachRelay({
+    send(payload) {
+      pool.query('select pg_notify($1, $2)', [LAB_EVENTS_CHANNEL, payload]).catch((err: unknown) => {
+        app.log.warn({ err }, 'could not relay a lab event to other server processes');
+      });
+    },
+  });
+
+  function scheduleReconnect() {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+    retryTimer.unref();
+    delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+  }
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    // A connection of its own, outside the pool: LISTEN lives as long as the session does.
+    const next = new pg.Client(pool.options);
+    let lost = false;
+    const onLost = (err?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (client === next) client = undefined;
+      next.removeAllListeners('notification');
+      next.end().catch(() => {});
+      if (!stopped) {
+        app.log.warn({ err }, 'lab events listener lost its connection; reconnecting');
+        scheduleReconnect();
+      }
+    };
+    next.on('error', onLost);
+    next.on('end', () => onLost());
+    next.on('notification', (msg) => {
+      if (msg.channel === LAB_EVENTS_CHANNEL && msg.payload) app.labEvents.receiveRelayed(msg.payload);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${LAB_EVENTS_CHANNEL}`);
+    } catch (err) {
+      onLost(err);
+      return;
+    }
+    if (stopped) {
+      await next.end().catch(() => {});
+      return;
+    }
+    client = next;
+    delay = RECONNECT_MIN_MS;
+  }
+
+  return {
+    start: connect,
+    async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      app.labEvents.attachRelay(undefined);
+      const current = client;
+      client = undefined;
+      if (current) {
+        current.removeAllListeners();
+        current.on('error', () => {});
+        await current.end().catch(() => {});
+      }
+    },
+  };
+}
+
+const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
+  const streams = new Set<ServerResponse>();
+
+  const pool = app.database.pool;
+  if (pool) {
+    const relay = startPgRelay(app, pool);
+    app.addHook('onReady', relay.start);
+    app.addHook('onClose', relay.stop);
+  }
+
+  // Open streams never end by themselves; end them before the server closes so close() returns.
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+    streams.clear();
+  });
+
+  app.get(
+    '/labs/:labId/events',
+    {
+      schema: {
+        tags: ['live'],
+        description:
+          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`; comment heartbeats every 15 s.',
+        params: Type.Object({ labId: Uuid }),
+        response: { 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { labId } = request.params;
+      const [lab] = await app.db.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
+      if (!lab) throw notFound('Lab');
+
+      reply.hijack();
+      const res = reply.raw;
+      // Keep the headers other plugins set (helmet, cors); hijacking skips fastify's own writing.
+      const inherited = Object.fromEntries(
+        Object.entries(reply.getHeaders()).filter(
+          (entry): entry is [string, string | number | string[]] => entry[1] !== undefined,
+        ),
+      );
+      res.writeHead(200, {
+        ...inherited,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n: connected\n\n');
+      streams.add(res);
+
+      const unsubscribe = app.labEvents.subscribe((change) => {
+        if (change.labId !== labId) return;
+        const event: LabChangeEvent = { labId: change.labId, kind: change.kind, machineIds: change.machineIds ?? [] };
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+      });
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+
+      const cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(res);
+      };
+      res.on('close', cleanup);
+      res.on('error', cleanup);
+    },
+  );
+};
+
+export default livePlugin;

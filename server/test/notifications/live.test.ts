@@ -1,0 +1,138 @@
+import type { LabChangeEvent } from '@fablab/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createTestContext, testConfig, type TestContext } from '../helpers/app.js';
+import { onPostgres } from '../helpers/database.js';
+import { baseUrl, openSse, type SseClient } from './support.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('live calendars (server-sent events)', () => {
+  let ctx: TestContext;
+  const clients: SseClient[] = [];
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await ctx.close();
+  });
+
+  async function connect(base: string, labId: string) {
+    const client = await openSse(`${base}/api/labs/${labId}/events`);
+    clients.push(client);
+    return client;
+  }
+
+  it('streams a lab’s changes to its open calendars, and only that lab’s', async () => {
+    const lab = await ctx.createLab();
+    const otherLab = await ctx.createLab();
+    const machine = await ctx.createMachine(lab.id);
+    const sse = await connect(baseUrl(ctx.app), lab.id);
+    expect(sse.status).toBe(200);
+    expect(sse.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(sse.headers['cache-control']).toContain('no-cache');
+
+    ctx.app.labEvents.publish({ labId: otherLab.id, kind: 'booking', machineIds: [] });
+    ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [machine.id] });
+    ctx.app.labEvents.publish({ labId: lab.id, kind: 'maintenance' });
+    await sse.waitFor((events) => events.length >= 2, 2000);
+    await sleep(200);
+    expect(sse.events as LabChangeEvent[]).toEqual([
+      { labId: lab.id, kind: 'booking', machineIds: [machine.id] },
+      { labId: lab.id, kind: 'maintenance', machineIds: [] },
+    ]);
+  });
+
+  it('answers 404 for an unknown lab and 400 for a malformed id', async () => {
+    const unknown = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/labs/00000000-0000-4000-8000-000000000000/events',
+    });
+    expect(unknown.statusCode).toBe(404);
+    const bad = await ctx.app.inject({ method: 'GET', url: '/api/labs/nope/events' });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('forgets a calendar that disconnects', async () => {
+    const lab = await ctx.createLab();
+    const sse = await connect(baseUrl(ctx.app), lab.id);
+    const received: unknown[] = [];
+    const unsubscribe = ctx.app.labEvents.subscribe((c) => received.push(c));
+    sse.close();
+    await sleep(200);
+    // Publishing after the client left throws nowhere and reaches the remaining listeners.
+    expect(() => ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking' })).not.toThrow();
+    expect(received).toHaveLength(1);
+    unsubscribe();
+  });
+
+  it('lets app.close() finish while calendars are still connected', async () => {
+    const app = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const lab = await ctx.createLab();
+    const sse = await connect(baseUrl(app), lab.id);
+    expect(sse.status).toBe(200);
+    const started = Date.now();
+    await app.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  describe.runIf(onPostgres)('with two server processes on one PostgreSQL database', () => {
+    it('delivers a change published on one process to a calendar connected to the other, once', async () => {
+      const second = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
+      await second.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const lab = await ctx.createLab();
+        const machine = await ctx.createMachine(lab.id);
+        const onB = await connect(baseUrl(second), lab.id);
+        const onA = await connect(baseUrl(ctx.app), lab.id);
+
+        const sent = Date.now();
+        ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [machine.id] });
+        await onB.waitFor((events) => events.length >= 1, 2000);
+        expect(Date.now() - sent).toBeLessThan(2000);
+        expect(onB.events).toEqual([{ labId: lab.id, kind: 'booking', machineIds: [machine.id] }]);
+
+        // And back, from B to A; neither process emits its own change twice.
+        second.labEvents.publish({ labId: lab.id, kind: 'maintenance', machineIds: [machine.id] });
+        await onA.waitFor((events) => events.length >= 2, 2000);
+        await sleep(500);
+        expect(onA.events).toEqual([
+          { labId: lab.id, kind: 'booking', machineIds: [machine.id] },
+          { labId: lab.id, kind: 'maintenance', machineIds: [machine.id] },
+        ]);
+        expect(onB.events).toHaveLength(2);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('keeps relaying after the listening connection is lost', async () => {
+      const second = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
+      await second.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const lab = await ctx.createLab();
+        const onB = await connect(baseUrl(second), lab.id);
+        // Kill every LISTEN session of this database: both processes must reconnect by themselves.
+        await ctx.database.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and query like 'LISTEN%'`,
+        );
+        const deadline = Date.now() + 10_000;
+        let n = 0;
+        while (onB.events.length === 0 && Date.now() < deadline) {
+          ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [] });
+          n++;
+          await sleep(250);
+        }
+        expect(onB.events.length).toBeGreaterThan(0);
+        expect(n).toBeGreaterThan(0);
+      } finally {
+        await second.close();
+      }
+    });
+  });
+});
