@@ -1,0 +1,140 @@
+import { LOCALES, type Locale } from '@fablab/shared';
+import { Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Loading } from '../components/ui/states';
+import { NotificationBell } from '../features/notifications/components/notification-bell';
+import { canSeeStats, useLogout, useSessionReset, useUpdateMe, useUser } from '../lib/auth';
+import { setLocale } from '../lib/i18n';
+
+const LOCALE_NAMES: Record<Locale, string> = { vi: 'Tiếng Việt', en: 'English' };
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const { data: user } = useUser();
+  const updateMe = useUpdateMe();
+  async function choose(locale: Locale) {
+    await setLocale(locale);
+    if (user && user.locale !== locale) updateMe.mutate({ locale });
+  }
+  return (
+    <div className="language-switch" role="group" aria-label={t('nav.language')}>
+      {LOCALES.map((locale) => (
+        <button
+          key={locale}
+          type="button"
+          lang={locale}
+          className="lang-button"
+          aria-pressed={i18n.language === locale}
+          onClick={() => void choose(locale)}
+        >
+          {LOCALE_NAMES[locale]}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function MainNav({ onNavigate }: { onNavigate: () => void }) {
+  const { t } = useTranslation();
+  const { data: user } = useUser();
+  const managesSomething =
+    !!user && (user.role === 'admin' || (user.role === 'manager' && user.managedLabIds.length > 0));
+  const link = (to: string, label: string, end = false) => (
+    <li>
+      <NavLink to={to} end={end} onClick={onNavigate}>
+        {label}
+      </NavLink>
+    </li>
+  );
+  return (
+    <ul className="nav-links">
+      {link('/', t('nav.labs'), true)}
+      {user && link('/my', t('nav.myBookings'))}
+      {managesSomething && link('/manage', t('nav.manage'))}
+      {canSeeStats(user) && link('/dashboard', t('nav.dashboard'))}
+      {user?.role === 'admin' && link('/admin', t('nav.admin'))}
+    </ul>
+  );
+}
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const { data: user } = useUser();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useSessionReset();
+
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="app-header">
+        <div className="header-row">
+          <NavLink to="/" className="brand">
+            {t('app.name')}
+          </NavLink>
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            {t('nav.menu')}
+          </button>
+          <nav id="main-nav" aria-label={t('nav.main')} className={menuOpen ? 'main-nav open' : 'main-nav'}>
+            <MainNav onNavigate={() => setMenuOpen(false)} />
+            <div className="nav-tools">
+              <LanguageSwitch />
+              {user ? (
+                <div className="account">
+                  <span className="account-name" title={user.email}>
+                    {user.fullName}
+                  </span>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => {
+                      logout();
+                      setMenuOpen(false);
+                      void navigate('/');
+                    }}
+                  >
+                    {t('auth.signOut')}
+                  </button>
+                </div>
+              ) : (
+                <div className="account">
+                  <NavLink
+                    className="button button-small button-primary"
+                    to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}
+                    onClick={() => setMenuOpen(false)}
+                  >
+                    {t('auth.signIn')}
+                  </NavLink>
+                  <NavLink className="button button-small" to="/register" onClick={() => setMenuOpen(false)}>
+                    {t('auth.register')}
+                  </NavLink>
+                </div>
+              )}
+            </div>
+          </nav>
+          {user && <NotificationBell />}
+        </div>
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

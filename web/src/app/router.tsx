@@ -1,0 +1,35 @@
+// Pages beyond the shell are split out with React.lazy: the calendar brings react-big-calendar,
+// the dashboard recharts, and the manager and admin screens are for few people.
+import { lazy } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './layout';
+import { LabsPage } from './routes/labs-page';
+import { NotFoundPage, RouteErrorPage } from './routes/not-found-page';
+import { NotificationsPage } from './routes/notifications-page';
+import { RegisterPage } from './routes/register-page';
+import { SignInPage } from './routes/sign-in-page';
+
+const LabCalendarPage = lazy(() => import('./routes/lab-calendar-page'));
+const MyBookingsPage = lazy(() => import('./routes/my-bookings-page'));
+const ManageArea = lazy(() => import('./routes/manage/manage-area'));
+const DashboardPage = lazy(() => import('./routes/dashboard-page'));
+const AdminArea = lazy(() => import('./routes/admin-area'));
+
+export const router = createBrowserRouter([
+  {
+    element: <AppLayout />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <LabsPage /> },
+      { path: 'sign-in', element: <SignInPage /> },
+      { path: 'register', element: <RegisterPage /> },
+      { path: 'notifications', element: <NotificationsPage /> },
+      { path: 'labs/:labId', element: <LabCalendarPage /> },
+      { path: 'my', element: <MyBookingsPage /> },
+      { path: 'manage/*', element: <ManageArea /> },
+      { path: 'dashboard', element: <DashboardPage /> },
+      { path: 'admin/*', element: <AdminArea /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

@@ -1,0 +1,57 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { ErrorState, Loading } from '../../components/ui/states';
+import { MyBookingList } from '../../features/bookings/components/my-booking-list';
+import { MyDataCard } from '../../features/account/components/my-data-card';
+import { CalendarFeedCard } from '../../features/calendar-feed/components/calendar-feed-card';
+import { MyCertifications } from '../../features/certifications/components/my-certifications';
+import { RequireAuth, useLogout, useUser } from '../../lib/auth';
+import { useNames } from '../../lib/names';
+import { ForbiddenPage } from './not-found-page';
+import { useMachineLookup } from './use-machine-lookup';
+
+function MyBookingsContent() {
+  const { t } = useTranslation();
+  const { data: user } = useUser();
+  const names = useNames();
+  const lookup = useMachineLookup();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  if (!user) return null;
+  if (lookup.isPending) return <Loading />;
+  if (lookup.error) return <ErrorState error={lookup.error} />;
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t('myBookings.title')}</h1>
+        <p className="lead">
+          <Link to="/notifications">{t('myBookings.seeNotifications')}</Link>
+        </p>
+      </div>
+      <MyBookingList lookup={lookup.lookup} />
+      <div className="grid-2 section">
+        <MyCertifications
+          userId={user.id}
+          labNameOf={lookup.labNameOf}
+          zoneOf={lookup.zoneOf}
+          machineTypeName={names.machineType}
+        />
+        <CalendarFeedCard />
+        <MyDataCard
+          onDeleted={() => {
+            logout();
+            void navigate('/');
+          }}
+        />
+      </div>
+    </>
+  );
+}
+
+export default function MyBookingsPage() {
+  return (
+    <RequireAuth fallback={<Loading />} forbidden={<ForbiddenPage />}>
+      <MyBookingsContent />
+    </RequireAuth>
+  );
+}

@@ -1,0 +1,17 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { RegisterForm } from '../../features/auth/components/register-form';
+
+export function RegisterPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <section className="narrow card">
+      <h1>{t('auth.registerTitle')}</h1>
+      <RegisterForm onRegistered={() => void navigate('/', { replace: true })} />
+      <p>
+        {t('auth.haveAccount')} <Link to="/sign-in">{t('auth.signIn')}</Link>
+      </p>
+    </section>
+  );
+}

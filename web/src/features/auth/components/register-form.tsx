@@ -1,0 +1,186 @@
+import { GENDERS, MEMBER_CATEGORIES, type Gender, type MemberCategory, type RegisterBody } from '@fablab/shared';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../../../components/ui/states';
+import { useRegister } from '../../../lib/auth';
+import { currentLocale } from '../../../lib/i18n';
+
+const MIN_PASSWORD = 10;
+
+export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
+  const { t } = useTranslation();
+  const register = useRegister();
+  const [form, setForm] = useState({
+    email: '',
+    password: '',
+    fullName: '',
+    category: 'student' as MemberCategory,
+    gender: 'undisclosed' as Gender,
+    organization: '',
+    phone: '',
+    under16: false,
+    guardianName: '',
+    guardianContact: '',
+    guardianConsent: false,
+  });
+  const [problem, setProblem] = useState<string | null>(null);
+  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (form.password.length < MIN_PASSWORD) return setProblem(t('auth.passwordTooShort', { min: MIN_PASSWORD }));
+    if (form.under16 && (!form.guardianName.trim() || !form.guardianContact.trim() || !form.guardianConsent)) {
+      return setProblem(t('auth.guardianNeeded'));
+    }
+    setProblem(null);
+    const body: RegisterBody = {
+      email: form.email.trim(),
+      password: form.password,
+      fullName: form.fullName.trim(),
+      category: form.category,
+      gender: form.gender,
+      locale: currentLocale(),
+      ...(form.organization.trim() ? { organization: form.organization.trim() } : {}),
+      ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+      ...(form.under16
+        ? {
+            under16: true,
+            guardian: {
+              name: form.guardianName.trim(),
+              contact: form.guardianContact.trim(),
+              consent: form.guardianConsent,
+            },
+          }
+        : {}),
+    };
+    register.mutate(body, { onSuccess: onRegistered });
+  }
+
+  return (
+    <form className="form" onSubmit={submit}>
+      <label className="field">
+        <span>{t('auth.email')}</span>
+        <input
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={254}
+          value={form.email}
+          onChange={(e) => set('email', e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('auth.newPassword')}</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          maxLength={200}
+          value={form.password}
+          onChange={(e) => set('password', e.target.value)}
+          aria-describedby="password-hint"
+        />
+        <small id="password-hint" className="muted">
+          {t('auth.passwordHint', { min: MIN_PASSWORD })}
+        </small>
+      </label>
+      <label className="field">
+        <span>{t('auth.fullName')}</span>
+        <input
+          autoComplete="name"
+          required
+          maxLength={200}
+          value={form.fullName}
+          onChange={(e) => set('fullName', e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('auth.category')}</span>
+        <select value={form.category} onChange={(e) => set('category', e.target.value as MemberCategory)}>
+          {MEMBER_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {t(`categories.${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('auth.genderOptional')}</span>
+        <select value={form.gender} onChange={(e) => set('gender', e.target.value as Gender)}>
+          {GENDERS.map((g) => (
+            <option key={g} value={g}>
+              {t(`genders.${g}`)}
+            </option>
+          ))}
+        </select>
+        <small className="muted">{t('auth.genderHint')}</small>
+      </label>
+      <label className="field">
+        <span>{t('auth.organization')}</span>
+        <input
+          autoComplete="organization"
+          maxLength={200}
+          value={form.organization}
+          onChange={(e) => set('organization', e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('auth.phoneOptional')}</span>
+        <input
+          type="tel"
+          autoComplete="tel"
+          maxLength={40}
+          value={form.phone}
+          onChange={(e) => set('phone', e.target.value)}
+        />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={form.under16} onChange={(e) => set('under16', e.target.checked)} />
+        <span>{t('auth.under16')}</span>
+      </label>
+      {form.under16 && (
+        <fieldset className="fieldset">
+          <legend>{t('auth.guardian')}</legend>
+          <label className="field">
+            <span>{t('auth.guardianName')}</span>
+            <input
+              required
+              maxLength={200}
+              value={form.guardianName}
+              onChange={(e) => set('guardianName', e.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span>{t('auth.guardianContact')}</span>
+            <input
+              required
+              maxLength={254}
+              value={form.guardianContact}
+              onChange={(e) => set('guardianContact', e.target.value)}
+            />
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.guardianConsent}
+              onChange={(e) => set('guardianConsent', e.target.checked)}
+            />
+            <span>{t('auth.guardianConsent')}</span>
+          </label>
+        </fieldset>
+      )}
+      <p className="muted small">{t('auth.privacy')}</p>
+      {problem && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <FormError error={register.error} />
+      <button type="submit" className="button button-primary" disabled={register.isPending}>
+        {register.isPending ? t('auth.registering') : t('auth.register')}
+      </button>
+    </form>
+  );
+}

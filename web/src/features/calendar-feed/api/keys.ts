@@ -1,0 +1,4 @@
+export const calendarFeedKeys = {
+  all: ['calendar-feed'] as const,
+  mine: () => [...calendarFeedKeys.all, 'mine'] as const,
+};

@@ -1,0 +1,7 @@
+import type { CertificationListQuery } from '@fablab/shared';
+
+export const certificationKeys = {
+  all: ['certifications'] as const,
+  lists: () => [...certificationKeys.all, 'list'] as const,
+  list: (filters: CertificationListQuery) => [...certificationKeys.lists(), filters] as const,
+};

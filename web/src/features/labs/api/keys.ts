@@ -1,0 +1,6 @@
+export const labKeys = {
+  all: ['labs'] as const,
+  lists: () => [...labKeys.all, 'list'] as const,
+  detail: (labId: string) => [...labKeys.all, 'detail', labId] as const,
+  machines: (labId: string) => [...labKeys.all, 'machines', labId] as const,
+};

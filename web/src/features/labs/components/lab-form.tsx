@@ -1,0 +1,266 @@
+// Create (admin) or edit a lab: names, host, zone, weekly opening hours (several periods a day,
+// so a lunch break is two periods) and booking settings.
+import {
+  DEFAULT_TIMEZONE,
+  WEEKDAYS,
+  type Lab,
+  type LabBody,
+  type LabSettings,
+  type OpeningHours,
+} from '@fablab/shared';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../../../components/ui/states';
+import { TimeSelect } from '../../../components/ui/time-select';
+import { useCreateLab } from '../api/create-lab';
+import { useUpdateLab } from '../api/update-lab';
+
+const EMPTY_HOURS: OpeningHours = {
+  mon: [['08:00', '17:00']],
+  tue: [['08:00', '17:00']],
+  wed: [['08:00', '17:00']],
+  thu: [['08:00', '17:00']],
+  fri: [['08:00', '17:00']],
+  sat: [],
+  sun: [],
+};
+
+type Period = [string, string];
+
+function OpeningHoursEditor({ value, onChange }: { value: OpeningHours; onChange: (v: OpeningHours) => void }) {
+  const { t } = useTranslation();
+  const setDay = (day: (typeof WEEKDAYS)[number], periods: Period[]) => onChange({ ...value, [day]: periods });
+  return (
+    <fieldset className="fieldset">
+      <legend>{t('labs.openingHours')}</legend>
+      <p className="muted small">{t('labSettings.hoursHint')}</p>
+      {WEEKDAYS.map((day) => {
+        const periods = value[day] as Period[];
+        return (
+          <div key={day} className="hours-day" role="group" aria-label={t(`weekdays.${day}`)}>
+            <strong className="hours-day-name">{t(`weekdays.${day}`)}</strong>
+            <div className="hours-periods">
+              {periods.length === 0 && <span className="muted small">{t('labs.closedDay')}</span>}
+              {periods.map(([a, b], i) => (
+                <span key={i} className="hours-period">
+                  <label>
+                    <span className="visually-hidden">
+                      {t('labSettings.opens', { day: t(`weekdays.${day}`), n: i + 1 })}
+                    </span>
+                    <TimeSelect
+                      value={a}
+                      onChange={(v) =>
+                        setDay(
+                          day,
+                          periods.map((p, j) => (j === i ? [v, p[1]] : p)),
+                        )
+                      }
+                    />
+                  </label>
+                  –
+                  <label>
+                    <span className="visually-hidden">
+                      {t('labSettings.closes', { day: t(`weekdays.${day}`), n: i + 1 })}
+                    </span>
+                    <TimeSelect
+                      value={b}
+                      onChange={(v) =>
+                        setDay(
+                          day,
+                          periods.map((p, j) => (j === i ? [p[0], v] : p)),
+                        )
+                      }
+                      allowMidnightEnd
+                    />
+                  </label>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() =>
+                      setDay(
+                        day,
+                        periods.filter((_, j) => j !== i),
+                      )
+                    }
+                    aria-label={t('labSettings.removePeriod', { day: t(`weekdays.${day}`), n: i + 1 })}
+                  >
+                    ×
+                  </button>
+                </span>
+              ))}
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => {
+                  const last = periods[periods.length - 1];
+                  setDay(day, [...periods, last ? [last[1], '17:00'] : ['08:00', '17:00']]);
+                }}
+              >
+                {t('labSettings.addPeriod')}
+              </button>
+            </div>
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+function NumberField({
+  label,
+  value,
+  onChange,
+  min = 0,
+  step = 1,
+}: {
+  label: string;
+  value: number;
+  onChange: (n: number) => void;
+  min?: number;
+  step?: number;
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        min={min}
+        step={step}
+        required
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+    </label>
+  );
+}
+
+export function LabForm({ lab, onSaved }: { lab?: Lab; onSaved?: (lab: Lab) => void }) {
+  const { t } = useTranslation();
+  const create = useCreateLab();
+  const update = useUpdateLab(lab?.id ?? '');
+  const mutation = lab ? update : create;
+  const [slug, setSlug] = useState(lab?.slug ?? '');
+  const [name, setName] = useState(lab?.name ?? '');
+  const [nameVi, setNameVi] = useState(lab?.nameVi ?? '');
+  const [host, setHost] = useState(lab?.host ?? '');
+  const [timezone, setTimezone] = useState(lab?.timezone ?? DEFAULT_TIMEZONE);
+  const [hours, setHours] = useState<OpeningHours>(lab?.openingHours ?? EMPTY_HOURS);
+  // A new lab starts with the server's default rules; they are edited once it exists.
+  const [settings, setSettings] = useState<LabSettings | undefined>(lab?.settings);
+  const [saved, setSaved] = useState(false);
+  const set = <K extends keyof LabSettings>(key: K, v: LabSettings[K]) =>
+    setSettings((s) => (s ? { ...s, [key]: v } : s));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const body: LabBody = {
+      slug: slug.trim(),
+      name: name.trim(),
+      nameVi: nameVi.trim(),
+      host: host.trim(),
+      timezone: timezone.trim(),
+      openingHours: hours,
+      ...(settings ? { settings } : {}),
+    };
+    const done = (result: Lab) => {
+      setSaved(true);
+      onSaved?.(result);
+    };
+    if (lab) update.mutate(body, { onSuccess: done });
+    else create.mutate(body, { onSuccess: done });
+  }
+
+  return (
+    <form className="form" onSubmit={submit}>
+      <div className="form-row">
+        <label className="field">
+          <span>{t('labSettings.nameVi')}</span>
+          <input required maxLength={200} value={nameVi} onChange={(e) => setNameVi(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('labSettings.nameEn')}</span>
+          <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+      </div>
+      <div className="form-row">
+        <label className="field">
+          <span>{t('labSettings.slug')}</span>
+          <input
+            required
+            pattern="[a-z0-9][a-z0-9_\-]*"
+            maxLength={64}
+            value={slug}
+            onChange={(e) => setSlug(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('labSettings.timezone')}</span>
+          <input required maxLength={64} value={timezone} onChange={(e) => setTimezone(e.target.value)} />
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('labs.host')}</span>
+        <input maxLength={300} value={host} onChange={(e) => setHost(e.target.value)} />
+      </label>
+      <OpeningHoursEditor value={hours} onChange={setHours} />
+      {settings && (
+        <fieldset className="fieldset">
+          <legend>{t('labSettings.rules')}</legend>
+          <div className="form-row">
+            <NumberField
+              label={t('labSettings.maxAdvanceDays')}
+              value={settings.maxAdvanceDays}
+              onChange={(n) => set('maxAdvanceDays', n)}
+            />
+            <NumberField
+              label={t('labSettings.weeklyQuotaHours')}
+              value={settings.weeklyQuotaHours}
+              step={0.5}
+              onChange={(n) => set('weeklyQuotaHours', n)}
+            />
+            <NumberField
+              label={t('labSettings.cancelCutoffMinutes')}
+              value={settings.cancelCutoffMinutes}
+              onChange={(n) => set('cancelCutoffMinutes', n)}
+            />
+          </div>
+          <div className="form-row">
+            <NumberField
+              label={t('labSettings.checkInEarlyMinutes')}
+              value={settings.checkInEarlyMinutes}
+              onChange={(n) => set('checkInEarlyMinutes', n)}
+            />
+            <NumberField
+              label={t('labSettings.noShowGraceMinutes')}
+              value={settings.noShowGraceMinutes}
+              onChange={(n) => set('noShowGraceMinutes', n)}
+            />
+            <label className="field">
+              <span>{t('labSettings.certificationLapseMonths')}</span>
+              <input
+                type="number"
+                min={1}
+                max={120}
+                value={settings.certificationLapseMonths ?? ''}
+                placeholder={t('labSettings.never')}
+                onChange={(e) => set('certificationLapseMonths', e.target.value ? Number(e.target.value) : null)}
+              />
+            </label>
+          </div>
+        </fieldset>
+      )}
+      <FormError error={mutation.error} />
+      {saved && (
+        <p className="feedback-ok" role="status">
+          {t('common.saved')}
+        </p>
+      )}
+      <div>
+        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
+          {mutation.isPending ? t('common.saving') : lab ? t('common.save') : t('labSettings.create')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,233 @@
+// Accounts and roles, for administrators: who manages which lab, who is disabled, and a
+// temporary password for someone locked out.
+import { ROLES, type Lab, type Role, type User } from '@fablab/shared';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Dialog } from '../../../components/ui/dialog';
+import { Badge, Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { useUsers } from '../api/get-users';
+import { useUpdateUser } from '../api/update-user';
+
+const PAGE = 50;
+
+interface Props {
+  labs: Lab[];
+  labName: (lab: Lab) => string;
+  currentUserId: string;
+}
+
+function EditUserForm({ user, labs, labName, currentUserId, onDone }: Props & { user: User; onDone: () => void }) {
+  const { t } = useTranslation();
+  const update = useUpdateUser();
+  const [role, setRole] = useState<Role>(user.role);
+  const [managed, setManaged] = useState<string[]>(user.managedLabIds);
+  const [disabled, setDisabled] = useState(user.disabled);
+  const [password, setPassword] = useState('');
+  const self = user.id === currentUserId;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    update.mutate(
+      {
+        id: user.id,
+        body: {
+          role,
+          managedLabIds: role === 'manager' ? managed : [],
+          disabled,
+          ...(password ? { password } : {}),
+        },
+      },
+      { onSuccess: onDone },
+    );
+  }
+  return (
+    <form className="form" onSubmit={submit}>
+      <p>
+        <strong>{user.fullName}</strong> · {user.email}
+      </p>
+      <label className="field">
+        <span>{t('users.role')}</span>
+        <select value={role} disabled={self} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {role === 'manager' && (
+        <fieldset className="fieldset">
+          <legend>{t('users.managedLabs')}</legend>
+          {labs.map((lab) => (
+            <label key={lab.id} className="check">
+              <input
+                type="checkbox"
+                checked={managed.includes(lab.id)}
+                onChange={(e) =>
+                  setManaged(e.target.checked ? [...managed, lab.id] : managed.filter((id) => id !== lab.id))
+                }
+              />
+              <span>{labName(lab)}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={disabled} disabled={self} onChange={(e) => setDisabled(e.target.checked)} />
+        <span>{t('users.disabled')}</span>
+      </label>
+      <label className="field">
+        <span>{t('users.tempPassword')}</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          maxLength={200}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <small className="muted">{t('users.tempPasswordHint')}</small>
+      </label>
+      <FormError error={update.error} />
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="button button-primary" disabled={update.isPending}>
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function UsersAdmin(props: Props) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [offset, setOffset] = useState(0);
+  const [editing, setEditing] = useState<User | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setQ(text.trim());
+      setOffset(0);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const users = useUsers({ q: q || undefined, role: role || undefined, limit: PAGE, offset });
+  const labById = new Map(props.labs.map((l) => [l.id, l]));
+
+  return (
+    <section aria-labelledby="users-title">
+      <h2 id="users-title">{t('users.title')}</h2>
+      <div className="toolbar-row">
+        <label className="field">
+          <span>{t('common.search')}</span>
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('users.searchPlaceholder')}
+          />
+        </label>
+        <label className="field">
+          <span>{t('users.role')}</span>
+          <select
+            value={role}
+            onChange={(e) => {
+              setRole(e.target.value as Role | '');
+              setOffset(0);
+            }}
+          >
+            <option value="">{t('calendar.allTypes')}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {users.isPending && <Loading />}
+      {users.isError && <ErrorState error={users.error} onRetry={() => void users.refetch()} />}
+      {users.data && users.data.items.length === 0 && <Empty>{t('users.noResults')}</Empty>}
+      {users.data && users.data.items.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('auth.fullName')}</th>
+                  <th scope="col">{t('auth.email')}</th>
+                  <th scope="col">{t('users.role')}</th>
+                  <th scope="col">{t('auth.category')}</th>
+                  <th scope="col">{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.items.map((u) => (
+                  <tr key={u.id}>
+                    <th scope="row">
+                      {u.fullName} {u.disabled && <Badge tone="danger">{t('users.disabledBadge')}</Badge>}
+                      {u.under16 && <Badge tone="warning">{t('users.under16')}</Badge>}
+                    </th>
+                    <td>{u.email}</td>
+                    <td>
+                      {t(`roles.${u.role}`)}
+                      {u.role === 'manager' && u.managedLabIds.length > 0 && (
+                        <div className="muted small">
+                          {u.managedLabIds
+                            .map((id) => (labById.get(id) ? props.labName(labById.get(id)!) : id))
+                            .join(', ')}
+                        </div>
+                      )}
+                    </td>
+                    <td>{t(`categories.${u.category}`)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => setEditing(u)}
+                        aria-label={t('users.editNamed', { name: u.fullName })}
+                      >
+                        {t('common.edit')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="toolbar-row section">
+            <button
+              type="button"
+              className="button"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
+              {t('users.previous')}
+            </button>
+            <span className="muted small">
+              {t('users.range', {
+                from: offset + 1,
+                to: Math.min(offset + PAGE, users.data.total),
+                total: users.data.total,
+              })}
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={offset + PAGE >= users.data.total}
+              onClick={() => setOffset(offset + PAGE)}
+            >
+              {t('users.next')}
+            </button>
+          </div>
+        </>
+      )}
+      <Dialog open={editing !== null} title={t('users.editTitle')} onClose={() => setEditing(null)}>
+        {editing && <EditUserForm {...props} user={editing} onDone={() => setEditing(null)} />}
+      </Dialog>
+    </section>
+  );
+}

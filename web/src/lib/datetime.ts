@@ -1,0 +1,56 @@
+// Everything a person reads is in the LAB's time zone, with Vietnamese numeric formats
+// (dd/MM/yyyy, 24-hour) in both languages; only names of days and months follow the language.
+import { DateTime } from 'luxon';
+import { useTranslation } from 'react-i18next';
+
+export const DATE_FORMAT = 'dd/MM/yyyy';
+export const TIME_FORMAT = 'HH:mm';
+export const DATE_TIME_FORMAT = 'dd/MM/yyyy HH:mm';
+
+type When = string | Date | DateTime;
+
+export function toZoned(value: When, zone: string): DateTime {
+  if (DateTime.isDateTime(value)) return value.setZone(zone);
+  if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
+  return DateTime.fromISO(value, { zone });
+}
+
+export function formatDate(value: When, zone: string, locale: string): string {
+  return toZoned(value, zone).setLocale(locale).toFormat(DATE_FORMAT);
+}
+
+export function formatTime(value: When, zone: string, locale: string): string {
+  return toZoned(value, zone).setLocale(locale).toFormat(TIME_FORMAT);
+}
+
+export function formatDateTime(value: When, zone: string, locale: string): string {
+  return toZoned(value, zone).setLocale(locale).toFormat(DATE_TIME_FORMAT);
+}
+
+/** "Thứ Hai, 30/11/2026 08:00–10:00", or with both dates when the range crosses midnight. */
+export function formatRange(start: When, end: When, zone: string, locale: string): string {
+  const a = toZoned(start, zone).setLocale(locale);
+  const b = toZoned(end, zone).setLocale(locale);
+  const day = `${a.toFormat('cccc')}, ${a.toFormat(DATE_FORMAT)}`;
+  if (a.hasSame(b, 'day')) return `${day} ${a.toFormat(TIME_FORMAT)}–${b.toFormat(TIME_FORMAT)}`;
+  return `${day} ${a.toFormat(TIME_FORMAT)} – ${b.toFormat(DATE_TIME_FORMAT)}`;
+}
+
+/** Formatters bound to the interface language. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const locale = i18n.language;
+  return {
+    locale,
+    date: (value: When, zone: string) => formatDate(value, zone, locale),
+    time: (value: When, zone: string) => formatTime(value, zone, locale),
+    dateTime: (value: When, zone: string) => formatDateTime(value, zone, locale),
+    range: (start: When, end: When, zone: string) => formatRange(start, end, zone, locale),
+    number: (value: number, digits = 1) =>
+      new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits }).format(value),
+    percent: (value: number) =>
+      new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(
+        value,
+      ),
+  };
+}
