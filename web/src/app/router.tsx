@@ -6,6 +6,7 @@ import { AppLayout } from './layout';
 import { LabsPage } from './routes/labs-page';
 import { NotFoundPage, RouteErrorPage } from './routes/not-found-page';
 import { NotificationsPage } from './routes/notifications-page';
+import { ForgotPasswordPage, ResetPasswordPage } from './routes/password-reset-pages';
 import { RegisterPage } from './routes/register-page';
 import { SignInPage } from './routes/sign-in-page';
 
@@ -14,6 +15,7 @@ const MyBookingsPage = lazy(() => import('./routes/my-bookings-page'));
 const ManageArea = lazy(() => import('./routes/manage/manage-area'));
 const DashboardPage = lazy(() => import('./routes/dashboard-page'));
 const AdminArea = lazy(() => import('./routes/admin-area'));
+const AuditPage = lazy(() => import('./routes/audit-page'));
 
 export const router = createBrowserRouter([
   {
@@ -23,12 +25,15 @@ export const router = createBrowserRouter([
       { index: true, element: <LabsPage /> },
       { path: 'sign-in', element: <SignInPage /> },
       { path: 'register', element: <RegisterPage /> },
+      { path: 'forgot-password', element: <ForgotPasswordPage /> },
+      { path: 'reset-password', element: <ResetPasswordPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
       { path: 'labs/:labId', element: <LabCalendarPage /> },
       { path: 'my', element: <MyBookingsPage /> },
       { path: 'manage/*', element: <ManageArea /> },
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'admin/*', element: <AdminArea /> },
+      { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -84,6 +84,7 @@ export default function AdminArea() {
           {t('admin.labs')}
         </NavLink>
         <NavLink to="/admin/users">{t('admin.users')}</NavLink>
+        <NavLink to="/audit">{t('audit.link')}</NavLink>
       </nav>
       <Routes>
         <Route index element={<LabsAdmin />} />

@@ -18,7 +18,15 @@ export function SignInPage() {
   return (
     <section className="narrow card">
       <h1>{t('auth.signInTitle')}</h1>
+      {params.get('reset') === 'done' && (
+        <p className="feedback feedback-ok" role="status">
+          {t('passwordReset.done')}
+        </p>
+      )}
       <SignInForm onSignedIn={() => void navigate(next, { replace: true })} />
+      <p>
+        <Link to="/forgot-password">{t('passwordReset.forgotLink')}</Link>
+      </p>
       <p>
         {t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
       </p>

@@ -22,6 +22,7 @@ import { ClassSessionForm, SeriesForm } from '../../../features/bookings/compone
 import type { SlotSelection } from '../../../features/bookings/components/lab-calendar';
 import { MachineStatusBoard } from '../../../features/bookings/components/machine-status-board';
 import { MaintenanceDialog, type RangeDraft } from '../../../features/bookings/components/maintenance-dialog';
+import { MaintenanceList } from '../../../features/bookings/components/maintenance-list';
 import { ManagerDayCalendar } from '../../../features/bookings/components/manager-day-calendar';
 import { weekSpan } from '../../../features/bookings/components/time-grid';
 import { LabCertifications } from '../../../features/certifications/components/lab-certifications';
@@ -131,6 +132,7 @@ function ManageLabLayout() {
         {tab(`/manage/${labId}/certifications`, t('manage.tabs.certifications'))}
         {tab(`/manage/${labId}/groups`, t('manage.tabs.groups'))}
         {tab(`/manage/${labId}/settings`, t('manage.tabs.settings'))}
+        {tab(`/audit?labId=${labId}`, t('audit.link'))}
       </nav>
       <Outlet context={{ lab: lab.data, machines: machines.data, lookup } satisfies LabContext} />
     </>
@@ -266,6 +268,10 @@ function TodayTab() {
           machines={machines}
           onSelectRange={onSelectRange}
         />
+      </section>
+      <section className="section" aria-labelledby="maintenance-upcoming-title">
+        <h2 id="maintenance-upcoming-title">{t('maintenance.upcoming')}</h2>
+        <MaintenanceList labId={lab.id} zone={lab.timezone} machines={machines} />
       </section>
       <section className="section" aria-labelledby="usage-title">
         <h2 id="usage-title">{t('usageList.title')}</h2>

@@ -1,4 +1,4 @@
-import type { BookingListQuery } from '@fablab/shared';
+import type { BookingListQuery, MaintenanceListQuery } from '@fablab/shared';
 
 // Availability, live status and maintenance hang under 'bookings' so that any booking change
 // refreshes every calendar with one invalidation.
@@ -11,4 +11,5 @@ export const bookingKeys = {
     [...bookingKeys.all, 'availability', labId, from, to] as const,
   labAvailability: (labId: string) => [...bookingKeys.all, 'availability', labId] as const,
   status: (labId: string) => [...bookingKeys.all, 'status', labId] as const,
+  maintenance: (filters: MaintenanceListQuery) => [...bookingKeys.all, 'maintenance', filters] as const,
 };

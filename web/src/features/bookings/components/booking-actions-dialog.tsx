@@ -7,6 +7,7 @@ import { FormError } from '../../../components/ui/states';
 import { useFormat } from '../../../lib/datetime';
 import { useApproveBooking } from '../api/approve-booking';
 import { useCancelBooking } from '../api/cancel-booking';
+import { useCancelSeries } from '../api/cancel-series';
 import { useCheckIn } from '../api/check-in';
 import { useRejectBooking } from '../api/reject-booking';
 import { BookingStatusBadge } from './booking-status';
@@ -60,9 +61,10 @@ function BookingActions({
   const reject = useRejectBooking();
   const cancel = useCancelBooking();
   const checkIn = useCheckIn();
+  const cancelSeries = useCancelSeries();
   const [reason, setReason] = useState('');
   const [asking, setAsking] = useState<'reject' | 'cancel' | null>(null);
-  const error = approve.error ?? reject.error ?? cancel.error ?? checkIn.error;
+  const error = approve.error ?? reject.error ?? cancel.error ?? checkIn.error ?? cancelSeries.error;
 
   function submitReason(event: FormEvent) {
     event.preventDefault();
@@ -161,6 +163,19 @@ function BookingActions({
           {(booking.status === 'pending' || booking.status === 'approved') && (
             <button type="button" className="button" onClick={() => setAsking('cancel')}>
               {t('myBookings.cancel')}
+            </button>
+          )}
+          {booking.seriesId && (booking.status === 'pending' || booking.status === 'approved') && (
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={cancelSeries.isPending}
+              onClick={() => {
+                if (!booking.seriesId || !window.confirm(t('groups.cancelSeriesConfirm'))) return;
+                cancelSeries.mutate({ seriesId: booking.seriesId, from: booking.start }, { onSuccess: onClose });
+              }}
+            >
+              {t('groups.cancelSeriesFromHere')}
             </button>
           )}
         </div>
