@@ -316,6 +316,19 @@ export const LiveMachineStatus = Type.Object({
 });
 export type LiveMachineStatus = Static<typeof LiveMachineStatus>;
 
+export const AuditEntry = Type.Object({
+  id: Uuid,
+  actorId: Type.Union([Uuid, Type.Null()]),
+  actorName: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Type.Union([Uuid, Type.Null()]),
+  labId: Type.Union([Uuid, Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Instant,
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
 export const Health = Type.Object({ status: Type.String(), db: Type.String() });
 
 export { Type };

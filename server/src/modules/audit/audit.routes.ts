@@ -1,22 +1,10 @@
-import { ErrorResponse, Instant, ListOf, Pagination, Type, Uuid } from '@fablab/shared';
+import { AuditEntry, ErrorResponse, Instant, ListOf, Pagination, Type, Uuid } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, count, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { auditLog, users } from '../../db/schema/index.js';
 import { badRequest, forbidden } from '../../lib/errors.js';
 import { managesLab } from '../../plugins/auth.js';
 import { findLab } from '../labs/labs.service.js';
-
-const AuditEntry = Type.Object({
-  id: Uuid,
-  actorId: Type.Union([Uuid, Type.Null()]),
-  actorName: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  entityType: Type.String(),
-  entityId: Type.Union([Uuid, Type.Null()]),
-  labId: Type.Union([Uuid, Type.Null()]),
-  details: Type.Record(Type.String(), Type.Unknown()),
-  createdAt: Instant,
-});
 
 const AuditQuery = Type.Object(
   {

@@ -1,20 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
 import { auditKeys } from './keys';
+import type { AuditEntry } from '@fablab/shared';
 
-// The server declares this schema inside its audit module and `shared` does not export it yet;
-// this mirrors GET /api/audit's 200 answer until it moves there.
-export interface AuditEntry {
-  id: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  labId: string | null;
-  details: Record<string, unknown>;
-  createdAt: string;
-}
+export type { AuditEntry };
 
 export interface AuditFilters {
   labId?: string;
