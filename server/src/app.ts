@@ -63,6 +63,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('clock', options.clock ?? systemClock);
   app.decorate('labEvents', createLabEvents());
 
+  // On shutdown, answers still in flight tell their clients to close the connection, so that
+  // keep-alive sockets do not hold the server open after the last response.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   // External plugins.
   await app.register(helmet, {
     contentSecurityPolicy: {

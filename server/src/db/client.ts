@@ -51,8 +51,12 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client that loses its server must not crash the process; the next query reports it.
+    // A client that loses its server (idle in the pool, or checked out between two statements of
+    // a transaction) must not crash the process: the query in progress or the next one reports it.
     pool.on('error', () => {});
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
