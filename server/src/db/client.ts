@@ -49,6 +49,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
+      // A connection that dies silently mid-query (a network cut) must not hold its pool client
+      // forever: the query fails after this long and the client goes back to the pool.
+      query_timeout: 15_000,
       idleTimeoutMillis: 30_000,
     });
     // A client that loses its server (idle in the pool, or checked out between two statements of

@@ -22,7 +22,6 @@ interface Finding {
 }
 
 async function buildPools(w: World): Promise<ParamPools> {
-  const { ctx } = w;
   const machines = [
     w.machineHere,
     ...(await Promise.all([
@@ -63,7 +62,6 @@ async function buildPools(w: World): Promise<ParamPools> {
     other: [],
   };
   pools.other = [...new Set(Object.values(pools).flat())].filter((id) => /^[0-9a-f-]{36}$/.test(id));
-  void ctx;
   return pools;
 }
 

@@ -20,7 +20,7 @@ import type { AppConfig } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { writeAudit, type AuditEntry } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
-import { DomainError, badRequest, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { DomainError, badRequest, conflict, forbidden, notFound, unprocessable, sqlState } from '../../lib/errors.js';
 import type { LabEvents } from '../../lib/events.js';
 import { notify, type NotificationInput } from '../../lib/notify.js';
 import { createSlidingWindow } from '../../lib/sliding-window.js';
@@ -116,13 +116,24 @@ export function createBookingService(deps: BookingServiceDeps) {
   const repo = createBookingRepository(db);
   const bookingRate = createSlidingWindow(deps.config.rateLimits.bookingsPerMinute, 60_000);
 
-  /** Runs fn in a transaction; an overlap the database refused anywhere in it is BOOKING_CONFLICT. */
+  /**
+   * Runs fn in a transaction; an overlap the database refused anywhere in it is BOOKING_CONFLICT.
+   * When racing transactions deadlock (40P01) or fail to serialize (40001), PostgreSQL aborts one
+   * of them: it runs again from the start, so the race is decided by the rules, not by chance.
+   */
   async function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await db.transaction(fn);
-    } catch (err) {
-      if (isOverlapError(err)) throw bookingConflict();
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(fn);
+      } catch (err) {
+        if (isOverlapError(err)) throw bookingConflict();
+        const state = sqlState(err);
+        if ((state === '40P01' || state === '40001') && attempt < 5) {
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw err;
+      }
     }
   }
 
