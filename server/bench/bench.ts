@@ -11,8 +11,9 @@
 //   4. the server's peak resident memory over the whole run.
 // Prints the figures and writes them to bench-results/bench-<date>.json; --profile also writes the
 // server's CPU profile there (open it in Chrome DevTools or speedscope). Refuses to run without
-// DATABASE_URL. It adds bookings (note "bench") to the database it is given, and removes those of
-// an earlier run (and their audit rows) when it starts, so that runs repeat: use a scratch copy.
+// DATABASE_URL. It adds bookings (note "bench") to the database it is given, and cancels those of
+// an earlier run when it starts, so that their slots are free again: use a scratch copy. (Deleting
+// them would cost a scan of usage_sessions per booking: its booking_id has no index.)
 import {
   DEFAULT_LAB_SETTINGS,
   isoWeekBounds,
@@ -105,7 +106,7 @@ async function datasetFigures() {
     last: Date | null;
   }>(
     `select (select count(*) from labs)::int as labs, (select count(*) from machines)::int as machines,
-            (select count(*) from users where role = 'member')::int as members, (select count(*) from bookings)::int as bookings,
+            (select count(*) from users where role = 'member')::int as members, (select count(*) from bookings where note is distinct from $1)::int as bookings,
             (select count(*) from usage_sessions)::int as sessions, (select min(start_at) from bookings) as first,
             (select max(end_at) from bookings where note is distinct from $1) as last`,
     [BENCH_NOTE],
@@ -342,12 +343,12 @@ async function replaySql(
 let server: RunningServer | undefined;
 try {
   const removed = await database.query<{ n: number }>(
-    `with gone as (delete from bookings where note = $1 returning id),
-          audit as (delete from audit_log where entity_type = 'booking' and entity_id in (select id from gone))
-     select count(*)::int as n from gone`,
+    `with freed as (update bookings set status = 'cancelled', updated_at = now()
+                     where note = $1 and status in ('pending', 'approved', 'checked_in') returning id)
+     select count(*)::int as n from freed`,
     [BENCH_NOTE],
   );
-  if (removed[0]!.n) console.log(`Removed ${removed[0]!.n} bookings of an earlier run.`);
+  if (removed[0]!.n) console.log(`Cancelled ${removed[0]!.n} bookings of an earlier run (their slots are free again).`);
   const data = await datasetFigures();
   if (data.labs === 0 || data.members < 100 || !data.last) {
     throw new Error('The database holds no seeded year: run `npm run seed:bulk -- --months 12` against it first.');
