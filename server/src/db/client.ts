@@ -11,6 +11,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import path from 'node:path';
 import pg from 'pg';
 import { repoRoot } from '../config.js';
+import { DomainError, sqlState } from '../lib/errors.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -61,6 +62,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       client.on('error', () => {});
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    db.transaction = transactionsOnOwnClients(pool);
     return {
       db,
       kind: 'postgres',
@@ -88,5 +90,35 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     close: () => client.close(),
+  };
+}
+
+/**
+ * db.transaction for a pool, holding its own client. Drizzle's pool transaction sends BEGIN before
+ * its try/finally, so a connection cut during BEGIN never went back to the pool: each outage leaked
+ * a client or two until the pool ran dry. Here the client is always released, and destroyed when
+ * the failure was not an answer from the server (the connection may be dead or mid-query).
+ */
+function transactionsOnOwnClients(pool: pg.Pool): Db['transaction'] {
+  // Given a client rather than a pool, drizzle runs the transaction on it and leaves releasing to us.
+  const bound = new WeakMap<pg.PoolClient, Db>();
+  return async (fn, config) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      let db = bound.get(client);
+      if (!db) {
+        db = drizzlePg(client, { schema }) as unknown as Db;
+        bound.set(client, db);
+      }
+      return await db.transaction(fn, config);
+    } catch (err) {
+      if (!(err instanceof DomainError) && sqlState(err) === undefined) {
+        broken = err instanceof Error ? err : new Error(String(err));
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   };
 }
