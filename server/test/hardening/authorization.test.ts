@@ -39,6 +39,8 @@ const signedIn = (code: number) => s(401, code, code, code, code, code, code);
 /** Only labHere's managers and admins; everyone else may see the lab (labs and machines are public). */
 const labManagers = (code: number) => s(401, 403, 403, code, 403, 403, code);
 const adminOnly = (code: number) => s(401, 403, 403, 403, 403, 403, code);
+/** labHere's managers, admins and department staff, who read every lab (without names, DOMAIN.md). */
+const labReaders = (code: number) => s(401, 403, 403, code, 403, code, code);
 
 const TUESDAY_9 = local('2026-06-02T09:00');
 const TUESDAY_10 = local('2026-06-02T10:00');
@@ -292,7 +294,7 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/machines/:machineId/maintenance-log': {
     build: async (w) => ({ url: `/api/machines/${w.machineHere.id}/maintenance-log` }),
-    expect: labManagers(200),
+    expect: labReaders(200),
   },
   'POST /api/machines/:machineId/maintenance-log': {
     build: async (w) => ({
@@ -303,7 +305,7 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/machines/:machineId/maintenance-plans': {
     build: async (w) => ({ url: `/api/machines/${w.machineHere.id}/maintenance-plans` }),
-    expect: labManagers(200),
+    expect: labReaders(200),
   },
   'POST /api/machines/:machineId/maintenance-plans': {
     build: async (w) => ({
@@ -335,7 +337,7 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/labs/:labId/maintenance-due': {
     build: async (w) => ({ url: `/api/labs/${w.labHere.id}/maintenance-due` }),
-    expect: labManagers(200),
+    expect: labReaders(200),
   },
 
   // ---------- certifications ----------
@@ -391,7 +393,7 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/labs/:labId/incidents': {
     build: async (w) => ({ url: `/api/labs/${w.labHere.id}/incidents` }),
-    expect: labManagers(200),
+    expect: labReaders(200),
   },
 
   // ---------- statistics, notifications, audit ----------

@@ -22,9 +22,10 @@ import type { Clock } from '../../lib/clock.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import type { LabEvents } from '../../lib/events.js';
 import { notify } from '../../lib/notify.js';
-import { managesLab, requireLabManager, type Actor } from '../../plugins/auth.js';
+import { requireLabManager, type Actor } from '../../plugins/auth.js';
 import { findMachine, type MachineRow } from '../machines/machines.service.js';
 import { ownerNames, toApiBooking } from '../usage/booking-view.js';
+import { mayReadLab, maySeeNames } from '../usage/usage.service.js';
 
 type WindowRow = typeof maintenanceWindows.$inferSelect;
 type LogRow = typeof maintenanceLog.$inferSelect;
@@ -43,13 +44,14 @@ export function toApiWindow(row: WindowRow): MaintenanceWindow {
   };
 }
 
-function toApiLog(row: LogRow, performedByName: string | null): MaintenanceLogEntry {
+/** Without `showNames` (department staff), who did the work is nulled, as in toApiUsage. */
+function toApiLog(row: LogRow, performedByName: string | null, showNames = true): MaintenanceLogEntry {
   return {
     id: row.id,
     machineId: row.machineId,
     performedAt: row.performedAt.toISOString(),
-    performedBy: row.performedBy,
-    performedByName,
+    performedBy: showNames ? row.performedBy : null,
+    performedByName: showNames ? performedByName : null,
     description: row.description,
     costVnd: row.costVnd,
     parts: row.parts,
@@ -129,6 +131,13 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
   async function managedMachine(actor: Actor, machineId: string): Promise<MachineRow> {
     const machine = await findMachine(db, machineId);
     requireLabManager(actor, machine.labId);
+    return machine;
+  }
+
+  /** Reading a machine's maintenance: its lab's managers, admins and department staff. */
+  async function readableMachine(actor: Actor, machineId: string): Promise<MachineRow> {
+    const machine = await findMachine(db, machineId);
+    if (!mayReadLab(actor, machine.labId)) throw forbidden('Only this lab’s managers may see its maintenance');
     return machine;
   }
 
@@ -269,7 +278,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
     },
 
     async listLog(actor: Actor, machineId: string, page: { limit?: number; offset?: number }): Promise<{ items: MaintenanceLogEntry[]; total: number }> {
-      await managedMachine(actor, machineId);
+      const machine = await readableMachine(actor, machineId);
       const condition = eq(maintenanceLog.machineId, machineId);
       const [rows, [totalRow]] = await Promise.all([
         db
@@ -282,7 +291,10 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
           .offset(page.offset ?? 0),
         db.select({ n: count() }).from(maintenanceLog).where(condition),
       ]);
-      return { items: rows.map((r) => toApiLog(r.entry, r.name)), total: Number(totalRow?.n ?? 0) };
+      return {
+        items: rows.map((r) => toApiLog(r.entry, r.name, maySeeNames(actor, { labId: machine.labId, userId: r.entry.performedBy }))),
+        total: Number(totalRow?.n ?? 0),
+      };
     },
 
     async addLog(actor: Actor, machineId: string, body: MaintenanceLogBody): Promise<MaintenanceLogEntry> {
@@ -314,8 +326,9 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
       return toApiLog(entry, actor.fullName);
     },
 
+    /** Plans carry no names, so department staff see them as the managers do. */
     async listPlans(actor: Actor, machineId: string): Promise<{ items: MaintenancePlan[]; total: number }> {
-      await managedMachine(actor, machineId);
+      await readableMachine(actor, machineId);
       const now = clock.now();
       const items = (await loadPlanStates(db, now, eq(maintenancePlans.machineId, machineId))).map((s) => planView(s, now));
       return { items, total: items.length };
@@ -435,9 +448,9 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
       return { plan: await planById(planId, now), logEntry: toApiLog(entry, actor.fullName) };
     },
 
-    /** The lab's plans that are due now, for its managers. */
+    /** The lab's plans that are due now, for its managers and department staff. */
     async dueForLab(actor: Actor, labId: string): Promise<{ items: MaintenancePlan[]; total: number }> {
-      if (!managesLab(actor, labId)) throw forbidden('Only this lab’s managers may see due maintenance');
+      if (!mayReadLab(actor, labId)) throw forbidden('Only this lab’s managers may see due maintenance');
       const now = clock.now();
       const items = (await loadPlanStates(db, now, eq(machines.labId, labId))).map((s) => planView(s, now)).filter((p) => p.due);
       return { items, total: items.length };

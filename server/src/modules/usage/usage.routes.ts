@@ -16,7 +16,6 @@ import {
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requireLabManager } from '../../plugins/auth.js';
 import { emptyBodyAsObject } from './empty-body.js';
 import { findLab } from '../labs/labs.service.js';
 import { autoCheckOut, markNoShows } from './usage.jobs.js';
@@ -134,8 +133,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await findLab(app.db, request.params.labId);
-      requireLabManager(request.actor, request.params.labId);
-      return service.listIncidents(request.params.labId, request.query);
+      return service.listIncidents(request.actor, request.params.labId, request.query);
     },
   );
 

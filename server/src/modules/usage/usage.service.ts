@@ -44,6 +44,14 @@ export function maySeeNames(actor: Actor | undefined, row: { labId: string; user
   return managesLab(actor, row.labId) || (row.userId !== null && row.userId === actor.id);
 }
 
+/**
+ * May this caller read a lab's records (usage, incidents, maintenance)? Its managers and admins,
+ * and department staff, who read every lab but see names only where maySeeNames says so.
+ */
+export function mayReadLab(actor: Actor, labId: string): boolean {
+  return actor.role === 'department' || managesLab(actor, labId);
+}
+
 export function toApiUsage(row: UsageRow, materials: MaterialUse[], names: { show: boolean; userName?: string | null }): UsageSession {
   const session: UsageSession = {
     id: row.id,
@@ -497,7 +505,8 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       return toApiIncident(incident, actor.fullName);
     },
 
-    async listIncidents(labId: string, page: { limit?: number; offset?: number }): Promise<{ items: Incident[]; total: number }> {
+    async listIncidents(actor: Actor, labId: string, page: { limit?: number; offset?: number }): Promise<{ items: Incident[]; total: number }> {
+      if (!mayReadLab(actor, labId)) throw forbidden('Only this lab’s managers may see its incidents');
       const condition = eq(incidents.labId, labId);
       const [rows, [totalRow]] = await Promise.all([
         db
@@ -510,7 +519,12 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
           .offset(page.offset ?? 0),
         db.select({ n: count() }).from(incidents).where(condition),
       ]);
-      return { items: rows.map((r) => toApiIncident(r.incident, r.reporter)), total: Number(totalRow?.n ?? 0) };
+      return {
+        items: rows.map((r) =>
+          toApiIncident(r.incident, r.reporter, maySeeNames(actor, { labId: r.incident.labId, userId: r.incident.reportedBy })),
+        ),
+        total: Number(totalRow?.n ?? 0),
+      };
     },
 
     /** What each machine of the lab is doing now; who uses it only for the lab's managers and admins. */
@@ -570,8 +584,9 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
   };
 }
 
-function toApiIncident(row: IncidentRow, reporterName: string | null): Incident {
-  return {
+/** Without `showNames` (department staff), who reported it is left out, as in toApiUsage. */
+function toApiIncident(row: IncidentRow, reporterName: string | null, showNames = true): Incident {
+  const incident: Incident = {
     id: row.id,
     usageSessionId: row.usageSessionId,
     machineId: row.machineId,
@@ -579,8 +594,9 @@ function toApiIncident(row: IncidentRow, reporterName: string | null): Incident 
     kind: row.kind as Incident['kind'],
     description: row.description,
     machineOutOfService: row.machineOutOfService,
-    reportedBy: row.reportedBy,
-    reportedByName: reporterName,
+    reportedBy: showNames ? row.reportedBy : null,
     createdAt: row.createdAt.toISOString(),
   };
+  if (showNames) incident.reportedByName = reporterName;
+  return incident;
 }
