@@ -1,19 +1,9 @@
 // The lab manager's screens (admins see every lab), loaded only by those who open them.
-import type { Booking, LabWithClosures, Machine, MaintenanceCreated, User } from '@fablab/shared';
+import type { Booking, MaintenanceCreated, User } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  Navigate,
-  NavLink,
-  Outlet,
-  Route,
-  Routes,
-  useOutletContext,
-  useParams,
-  useSearchParams,
-  Link,
-} from 'react-router';
+import { Navigate, NavLink, Outlet, Route, Routes, useLocation, useParams, useSearchParams, Link } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states';
 import { ApprovalQueue } from '../../../features/bookings/components/approval-queue';
 import { BookingDialog, type BookingDraft } from '../../../features/bookings/components/booking-dialog';
@@ -32,6 +22,7 @@ import { useLabs } from '../../../features/labs/api/get-labs';
 import { ClosuresEditor } from '../../../features/labs/components/closures-editor';
 import { LabForm } from '../../../features/labs/components/lab-form';
 import { MachineManager } from '../../../features/labs/components/machine-manager';
+import { MaintenanceDueBanner } from '../../../features/maintenance/components/maintenance-due';
 import { UsageList } from '../../../features/usage/components/usage-list';
 import { WalkInDialog, type WalkInDraft } from '../../../features/usage/components/walk-in-dialog';
 import { UserSearch } from '../../../features/users/components/user-search';
@@ -39,16 +30,9 @@ import { isLabManager, RequireAuth, useUser } from '../../../lib/auth';
 import { useFormat } from '../../../lib/datetime';
 import { useNames } from '../../../lib/names';
 import { ForbiddenPage } from '../not-found-page';
-
-interface LabContext {
-  lab: LabWithClosures;
-  machines: Machine[];
-  lookup: MachineLookup;
-}
-
-function useLabContext() {
-  return useOutletContext<LabContext>();
-}
+import { IncidentsTab } from './incidents-tab';
+import { useLabContext, type LabContext } from './lab-context';
+import { MaintenanceTab } from './maintenance-tab';
 
 function memberPicker(label: string) {
   return function Picker(selected: User | null, onSelect: (user: User | null) => void) {
@@ -95,6 +79,7 @@ function ManageLabLayout() {
   const { data: user } = useUser();
   const lab = useLab(labId);
   const machines = useLabMachines(labId);
+  const { pathname } = useLocation();
   if (!isLabManager(user, labId)) return <ForbiddenPage />;
   if (lab.isPending || machines.isPending) return <Loading />;
   if (lab.isError) return <ErrorState error={lab.error} onRetry={() => void lab.refetch()} />;
@@ -130,10 +115,15 @@ function ManageLabLayout() {
         {tab(`/manage/${labId}`, t('manage.tabs.queue'), true)}
         {tab(`/manage/${labId}/today`, t('manage.tabs.today'))}
         {tab(`/manage/${labId}/certifications`, t('manage.tabs.certifications'))}
+        {tab(`/manage/${labId}/maintenance`, t('manage.tabs.maintenance'))}
+        {tab(`/manage/${labId}/incidents`, t('manage.tabs.incidents'))}
         {tab(`/manage/${labId}/groups`, t('manage.tabs.groups'))}
         {tab(`/manage/${labId}/settings`, t('manage.tabs.settings'))}
         {tab(`/audit?labId=${labId}`, t('audit.link'))}
       </nav>
+      {!pathname.startsWith(`/manage/${labId}/maintenance`) && (
+        <MaintenanceDueBanner labId={labId} href={`/manage/${labId}/maintenance`} />
+      )}
       <Outlet context={{ lab: lab.data, machines: machines.data, lookup } satisfies LabContext} />
     </>
   );
@@ -374,6 +364,8 @@ export default function ManageArea() {
           <Route index element={<QueueTab />} />
           <Route path="today" element={<TodayTab />} />
           <Route path="certifications" element={<CertificationsTab />} />
+          <Route path="maintenance" element={<MaintenanceTab />} />
+          <Route path="incidents" element={<IncidentsTab />} />
           <Route path="groups" element={<GroupsTab />} />
           <Route path="settings" element={<SettingsTab />} />
         </Route>
