@@ -36,6 +36,8 @@ export interface AppConfig {
   webDist: string;
   /** The database pool size for PostgreSQL. */
   dbPoolSize: number;
+  /** Serialized availability answers kept per process (calendars); 0 turns the cache off. */
+  availabilityCacheEntries: number;
   /** Minutes before a booking's start when its member is reminded; default 24 h and 1 h. */
   reminderOffsetsMinutes?: number[];
 }
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsIntervalMs: int(env, 'JOBS_INTERVAL_MS', 30_000),
     webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'web', 'dist')),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1),
+    availabilityCacheEntries: int(env, 'AVAILABILITY_CACHE_ENTRIES', 500),
     reminderOffsetsMinutes: minutesList(env, 'REMINDER_OFFSETS_MINUTES', [1440, 60]),
   };
 }

@@ -1,6 +1,6 @@
 // Pure time rules in a lab's own time zone. Luxon turns local rules (opening hours, closures,
 // months, ISO weeks) into instants; callers compare and sum instants only.
-import { DateTime, Interval } from 'luxon';
+import { DateTime, IANAZone, Interval, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 import { WEEKDAYS, type Weekday } from './enums.js';
 
 export interface Period {
@@ -15,6 +15,70 @@ interface ClosureLike {
 }
 
 export const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * An IANA zone that remembers its UTC offset per hour. Luxon asks a zone for its offset at every
+ * DateTime it builds, and an IANA zone answers through Intl's formatToParts, which is slow: on a
+ * booking that was a tenth of the server's CPU. Offsets only change at a zone's transitions, never
+ * twice within one hour, so an hour whose first and last millisecond have the same offset has it
+ * throughout; an hour with a transition inside is never remembered and is asked each time.
+ */
+class OffsetCachingZone extends Zone {
+  readonly #inner: IANAZone;
+  readonly #byHour = new Map<number, number>();
+
+  constructor(inner: IANAZone) {
+    super();
+    this.#inner = inner;
+  }
+  override get type(): string {
+    return 'iana';
+  }
+  override get name(): string {
+    return this.#inner.name;
+  }
+  override get isUniversal(): boolean {
+    return false;
+  }
+  override offsetName(ts: number, options: ZoneOffsetOptions): string {
+    return this.#inner.offsetName(ts, options) as string;
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat): string {
+    return this.#inner.formatOffset(ts, format);
+  }
+  override offset(ts: number): number {
+    const hour = Math.floor(ts / HOUR_MS);
+    const known = this.#byHour.get(hour);
+    if (known !== undefined) return known;
+    const first = this.#inner.offset(hour * HOUR_MS);
+    if (this.#inner.offset(hour * HOUR_MS + HOUR_MS - 1) !== first) return this.#inner.offset(ts);
+    // A bound, should a long-running process be asked about very many distinct hours.
+    if (this.#byHour.size >= 200_000) this.#byHour.clear();
+    this.#byHour.set(hour, first);
+    return first;
+  }
+  override equals(other: Zone): boolean {
+    return other.type === 'iana' && other.name === this.name;
+  }
+  override get isValid(): boolean {
+    return true;
+  }
+}
+
+const zones = new Map<string, Zone | string>();
+
+/** The zone to hand luxon for an IANA name: the caching one, or the name itself when invalid. */
+export function zoneOf(name: string): Zone | string {
+  let zone = zones.get(name);
+  if (zone === undefined) {
+    const iana = IANAZone.create(name);
+    zone = iana.isValid ? new OffsetCachingZone(iana) : name;
+    if (zones.size < 1_000) zones.set(name, zone);
+  }
+  return zone;
+}
 
 export function isValidTimezone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
@@ -33,7 +97,7 @@ export function openPeriodsOfDate(
   zone: string,
 ): Period[] {
   if (closures.some((c) => c.from <= date && date <= c.to)) return [];
-  const day = DateTime.fromISO(date, { zone }).startOf('day');
+  const day = DateTime.fromISO(date, { zone: zoneOf(zone) }).startOf('day');
   const weekday = WEEKDAYS[day.weekday - 1] as Weekday;
   const periods: Period[] = [];
   for (const p of openingHours[weekday] ?? []) {
@@ -43,6 +107,27 @@ export function openPeriodsOfDate(
     if (end > start) periods.push({ start: start.toJSDate(), end: end.toJSDate() });
   }
   return periods;
+}
+
+// The open periods of each local date, per opening hours and closures (by object identity): a
+// server keeps a lab's hours and closures between requests (lib/lab-cache.ts), so each date is
+// worked out once while they stay unchanged, and forgotten with them. Periods in it are never
+// handed out, only copied.
+const daysByHours = new WeakMap<object, WeakMap<object, Map<string, readonly Period[]>>>();
+function dayMemo(openingHours: object, closures: object): Map<string, readonly Period[]> {
+  let byClosures = daysByHours.get(openingHours);
+  if (!byClosures) {
+    byClosures = new WeakMap();
+    daysByHours.set(openingHours, byClosures);
+  }
+  let days = byClosures.get(closures);
+  if (!days) {
+    days = new Map();
+    byClosures.set(closures, days);
+  }
+  // Bounded, in case one set of hours lives long and is asked about very many dates.
+  if (days.size > 5_000) days.clear();
+  return days;
 }
 
 /** Every open period that intersects [from, to), clipped to it, in time order. */
@@ -55,10 +140,18 @@ export function openPeriodsBetween(
 ): Period[] {
   const result: Period[] = [];
   if (to <= from) return result;
-  let day = DateTime.fromJSDate(from, { zone }).startOf('day').minus({ days: 1 });
-  const last = DateTime.fromJSDate(to, { zone }).startOf('day');
+  let day = DateTime.fromJSDate(from, { zone: zoneOf(zone) }).startOf('day').minus({ days: 1 });
+  const last = DateTime.fromJSDate(to, { zone: zoneOf(zone) }).startOf('day');
+  const memo = dayMemo(openingHours, closures);
   while (day <= last) {
-    for (const p of openPeriodsOfDate(day.toISODate() as string, openingHours, closures, zone)) {
+    const date = day.toISODate() as string;
+    const key = `${zone} ${date}`;
+    let periods = memo.get(key);
+    if (!periods) {
+      periods = openPeriodsOfDate(date, openingHours, closures, zone);
+      memo.set(key, periods);
+    }
+    for (const p of periods) {
       const start = p.start < from ? from : p.start;
       const end = p.end > to ? to : p.end;
       if (end > start) result.push({ start, end });
@@ -116,7 +209,7 @@ export function mergePeriods(periods: readonly Period[]): Period[] {
 
 /** True when the instant falls on the slot grid anchored at local midnight. */
 export function isOnSlotGrid(at: Date, zone: string, slotMinutes: number): boolean {
-  const local = DateTime.fromJSDate(at, { zone });
+  const local = DateTime.fromJSDate(at, { zone: zoneOf(zone) });
   if (local.second !== 0 || local.millisecond !== 0) return false;
   const sinceMidnight = Math.round(local.diff(local.startOf('day'), 'minutes').minutes);
   return sinceMidnight % slotMinutes === 0;
@@ -124,13 +217,13 @@ export function isOnSlotGrid(at: Date, zone: string, slotMinutes: number): boole
 
 /** [start, end) of a month `YYYY-MM` in the zone. */
 export function monthBounds(month: string, zone: string): Period {
-  const start = DateTime.fromFormat(month, 'yyyy-MM', { zone }).startOf('month');
+  const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: zoneOf(zone) }).startOf('month');
   return { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
 }
 
 /** [start, end) of the ISO week (Monday 00:00 local) that contains the instant. */
 export function isoWeekBounds(at: Date, zone: string): Period {
-  const start = DateTime.fromJSDate(at, { zone }).startOf('week');
+  const start = DateTime.fromJSDate(at, { zone: zoneOf(zone) }).startOf('week');
   return { start: start.toJSDate(), end: start.plus({ weeks: 1 }).toJSDate() };
 }
 

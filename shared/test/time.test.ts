@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   closedPeriodsBetween,
@@ -6,6 +7,7 @@ import {
   monthBounds,
   openPeriodAt,
   openPeriodsBetween,
+  zoneOf,
   type OpeningHours,
 } from '../src/index.js';
 
@@ -65,5 +67,41 @@ describe('time rules in the lab’s zone', () => {
     // Sunday 23:30 local is still in the week that began on Monday 23 Nov.
     const w = isoWeekBounds(new Date('2026-11-29T23:30:00+07:00'), ZONE);
     expect(w.start.toISOString()).toBe('2026-11-22T17:00:00.000Z');
+  });
+});
+
+describe('zoneOf: the offset-caching zone', () => {
+  const zonesToCheck = ['Asia/Ho_Chi_Minh', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'];
+
+  it('gives every instant the same local time as luxon’s own zone, across every transition of 2026', () => {
+    for (const name of zonesToCheck) {
+      const start = Date.UTC(2026, 0, 1);
+      // Every 7 minutes and 13 seconds for a year: steps that fall on every minute of the hour in turn.
+      for (let ts = start; ts < start + 366 * 86_400_000; ts += 433_000) {
+        const cached = DateTime.fromMillis(ts, { zone: zoneOf(name) });
+        const plain = DateTime.fromMillis(ts, { zone: name });
+        if (cached.offset !== plain.offset || cached.toISO() !== plain.toISO()) {
+          throw new Error(`${name} at ${new Date(ts).toISOString()}: ${cached.toISO()} ≠ ${plain.toISO()}`);
+        }
+      }
+    }
+  });
+
+  it('turns local wall-clock times into the same instants, in gaps and repeated hours too', () => {
+    const cases = [
+      ['America/New_York', '2026-03-08T02:30'], // skipped hour
+      ['America/New_York', '2026-11-01T01:30'], // repeated hour
+      ['Australia/Lord_Howe', '2026-04-05T01:45'], // half-hour shift
+      ['Europe/London', '2026-03-29T01:15'],
+      ['Asia/Ho_Chi_Minh', '2026-06-02T09:00'],
+    ] as const;
+    for (const [name, local] of cases) {
+      expect(DateTime.fromISO(local, { zone: zoneOf(name) }).toMillis()).toBe(DateTime.fromISO(local, { zone: name }).toMillis());
+    }
+  });
+
+  it('leaves an unknown zone invalid, as luxon does', () => {
+    expect(zoneOf('Mars/Olympus_Mons')).toBe('Mars/Olympus_Mons');
+    expect(DateTime.fromISO('2026-06-02T09:00', { zone: zoneOf('Mars/Olympus_Mons') }).isValid).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 export interface LabChange {
   labId: string;
-  /** booking, maintenance, machine, closure, usage */
+  /** booking, maintenance, machine, lab, closure, usage */
   kind: string;
   /** Which machines changed, when known. */
   machineIds?: string[];
@@ -22,6 +22,12 @@ export interface LabEvents {
   /** Call after the transaction that made the change has committed. */
   publish(change: LabChange): void;
   subscribe(listener: (change: LabChange) => void): () => void;
+  /**
+   * Changes may have been missed (the relay to other processes was down): whatever was derived
+   * from any lab's data is to be thrown away or fetched again.
+   */
+  resync(): void;
+  onResync(listener: () => void): () => void;
   /** Sends every later publish() through this relay as well; undefined detaches it. */
   attachRelay(relay: LabEventsRelay | undefined): void;
   /** A payload that arrived through the relay; this process's own are dropped (already emitted). */
@@ -81,6 +87,22 @@ export function createLabEvents(): LabEvents & { emitLocal(change: LabChange): v
       emitter.on('change', safe);
       return () => {
         emitter.off('change', safe);
+      };
+    },
+    resync() {
+      emitter.emit('resync');
+    },
+    onResync(listener: () => void) {
+      const safe = () => {
+        try {
+          listener();
+        } catch {
+          /* as in subscribe */
+        }
+      };
+      emitter.on('resync', safe);
+      return () => {
+        emitter.off('resync', safe);
       };
     },
     attachRelay(next: LabEventsRelay | undefined) {

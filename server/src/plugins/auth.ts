@@ -2,7 +2,7 @@
 // password change, disable and delete, so such tokens stop working at once.
 import jwt from '@fastify/jwt';
 import type { Role } from '@fablab/shared';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { labManagers, users } from '../db/schema/index.js';
@@ -60,6 +60,24 @@ export default fp(
 
     app.decorateRequest('actor', null as unknown as Actor);
 
+    // Every signed-in request runs this: prepared once (built once here, parsed and planned once per
+    // connection by PostgreSQL), with the managed labs in the same round trip.
+    const signedInUser = app.db
+      .select({
+        id: users.id,
+        role: users.role,
+        fullName: users.fullName,
+        email: users.email,
+        locale: users.locale,
+        disabled: users.disabled,
+        deletedAt: users.deletedAt,
+        tokenVersion: users.tokenVersion,
+        managedLabIds: sql<string[]>`coalesce((select array_agg(${labManagers.labId}::text) from ${labManagers} where ${labManagers.userId} = ${sql.placeholder('id')}), '{}')`,
+      })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('auth_signed_in_user');
+
     async function loadActor(request: FastifyRequest): Promise<Actor> {
       let payload: { sub: string; ver: string };
       try {
@@ -68,33 +86,17 @@ export default fp(
         throw unauthorized('A valid sign-in token is required');
       }
       if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) throw unauthorized();
-      const [user] = await app.db
-        .select({
-          id: users.id,
-          role: users.role,
-          fullName: users.fullName,
-          email: users.email,
-          locale: users.locale,
-          disabled: users.disabled,
-          deletedAt: users.deletedAt,
-          tokenVersion: users.tokenVersion,
-        })
-        .from(users)
-        .where(eq(users.id, payload.sub));
+      const [user] = await signedInUser.execute({ id: payload.sub });
       if (!user || user.disabled || user.deletedAt || user.tokenVersion !== payload.ver || !user.email) {
         throw unauthorized('This sign-in is no longer valid');
       }
-      const managed =
-        user.role === 'manager'
-          ? await app.db.select({ labId: labManagers.labId }).from(labManagers).where(eq(labManagers.userId, user.id))
-          : [];
       return {
         id: user.id,
         role: user.role,
         fullName: user.fullName,
         email: user.email,
         locale: user.locale,
-        managedLabIds: managed.map((m) => m.labId),
+        managedLabIds: user.role === 'manager' ? user.managedLabIds : [],
       };
     }
 

@@ -18,6 +18,9 @@ export const LAB_EVENTS_CHANNEL = 'fablab_lab_events';
 const HEARTBEAT_MS = 15_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+const RELAY_BATCH_MS = 10;
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_NOTIFY_BYTES = 7_900;
 
 /** Relays publish() through NOTIFY and LISTENs for other processes' changes; reconnects on loss. */
 function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
@@ -26,11 +29,45 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
   let retryTimer: NodeJS.Timeout | undefined;
   let delay = RECONNECT_MIN_MS;
 
+  // Changes published within RELAY_BATCH_MS travel in one NOTIFY, a line each (JSON has no raw
+  // newline): under load that is one statement for many bookings instead of one each.
+  let queued: string[] = [];
+  let sending: Promise<void> = Promise.resolve();
+  let flushTimer: NodeJS.Timeout | undefined;
+  function flush() {
+    flushTimer = undefined;
+    const payloads = [...new Set(queued)];
+    queued = [];
+    let batch: string[] = [];
+    let size = 0;
+    const sendBatch = () => {
+      if (batch.length === 0) return;
+      const payload = batch.join('\n');
+      // One after another, so that other processes see the changes in the order they were made.
+      sending = sending
+        .then(() => pool.query('select pg_notify($1, $2)', [LAB_EVENTS_CHANNEL, payload]))
+        .then(
+          () => undefined,
+          (err: unknown) => app.log.warn({ err }, 'could not relay lab events to other server processes'),
+        );
+      batch = [];
+      size = 0;
+    };
+    for (const payload of payloads) {
+      const bytes = Buffer.byteLength(payload) + 1;
+      if (size + bytes > MAX_NOTIFY_BYTES) sendBatch();
+      batch.push(payload);
+      size += bytes;
+    }
+    sendBatch();
+  }
   app.labEvents.attachRelay({
     send(payload) {
-      pool.query('select pg_notify($1, $2)', [LAB_EVENTS_CHANNEL, payload]).catch((err: unknown) => {
-        app.log.warn({ err }, 'could not relay a lab event to other server processes');
-      });
+      queued.push(payload);
+      if (!flushTimer) {
+        flushTimer = setTimeout(flush, RELAY_BATCH_MS);
+        flushTimer.unref();
+      }
     },
   });
 
@@ -63,7 +100,8 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
     next.on('error', onLost);
     next.on('end', () => onLost());
     next.on('notification', (msg) => {
-      if (msg.channel === LAB_EVENTS_CHANNEL && msg.payload) app.labEvents.receiveRelayed(msg.payload);
+      if (msg.channel !== LAB_EVENTS_CHANNEL || !msg.payload) return;
+      for (const line of msg.payload.split('\n')) app.labEvents.receiveRelayed(line);
     });
     try {
       await next.connect();
@@ -78,12 +116,18 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
     }
     client = next;
     delay = RECONNECT_MIN_MS;
+    // Whatever other processes published before this LISTEN (or while it was down) never arrived.
+    app.labEvents.resync();
   }
 
   return {
     start: connect,
     async stop() {
       stopped = true;
+      if (flushTimer) {
+        clearTimeout(flushTimer);
+        flush();
+      }
       if (retryTimer) clearTimeout(retryTimer);
       app.labEvents.attachRelay(undefined);
       const current = client;
@@ -152,12 +196,17 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
         const event: LabChangeEvent = { labId: change.labId, kind: change.kind, machineIds: change.machineIds ?? [] };
         res.write(`data: ${JSON.stringify(event)}\n\n`);
       });
+      const stopResync = app.labEvents.onResync(() => {
+        const event: LabChangeEvent = { labId, kind: 'resync', machineIds: [] };
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+      });
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
 
       const cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        stopResync();
         streams.delete(res);
       };
       res.on('close', cleanup);

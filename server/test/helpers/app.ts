@@ -31,6 +31,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     jobsIntervalMs: 0,
     webDist: '/nonexistent',
     dbPoolSize: 20,
+    availabilityCacheEntries: 500,
     ...overrides,
   };
 }

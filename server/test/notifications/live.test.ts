@@ -110,6 +110,26 @@ describe('live calendars (server-sent events)', () => {
       }
     });
 
+    it('relays a burst of changes published together, more than one NOTIFY can carry, each once', async () => {
+      const second = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
+      await second.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const lab = await ctx.createLab();
+        const onB = await connect(baseUrl(second), lab.id);
+        // 200 changes of ~250 bytes each: several batches of at most 7,900 bytes.
+        const machineIds = Array.from({ length: 200 }, (_, i) => [
+          `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+        ]);
+        for (const ids of machineIds) ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: ids });
+        await onB.waitFor((events) => events.length >= machineIds.length, 5000);
+        await sleep(300);
+        expect((onB.events as LabChangeEvent[]).map((e) => e.machineIds)).toEqual(machineIds);
+      } finally {
+        await second.close();
+      }
+    });
+
     it('keeps relaying after the listening connection is lost', async () => {
       const second = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
       await second.listen({ port: 0, host: '127.0.0.1' });
@@ -123,13 +143,16 @@ describe('live calendars (server-sent events)', () => {
         );
         const deadline = Date.now() + 10_000;
         let n = 0;
-        while (onB.events.length === 0 && Date.now() < deadline) {
+        const relayed = () => (onB.events as LabChangeEvent[]).filter((e) => e.kind === 'booking');
+        while (relayed().length === 0 && Date.now() < deadline) {
           ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [] });
           n++;
           await sleep(250);
         }
-        expect(onB.events.length).toBeGreaterThan(0);
+        expect(relayed().length).toBeGreaterThan(0);
         expect(n).toBeGreaterThan(0);
+        // Reconnected, B tells its calendars that changes may have been missed meanwhile.
+        expect((onB.events as LabChangeEvent[]).some((e) => e.kind === 'resync')).toBe(true);
       } finally {
         await second.close();
       }

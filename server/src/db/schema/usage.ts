@@ -38,6 +38,8 @@ export const usageSessions = pgTable(
     index('usage_machine_start_idx').on(t.machineId, t.startAt),
     index('usage_lab_start_idx').on(t.labId, t.startAt),
     index('usage_user_idx').on(t.userId),
+    // Check-out finds a booking's session, and deleting a booking sets its sessions' booking_id to null.
+    index('usage_booking_idx').on(t.bookingId),
     check('usage_times_check', sql`${t.endAt} is null or ${t.endAt} > ${t.startAt}`),
   ],
 );

@@ -21,7 +21,7 @@ import { createAccountService, normalizeEmail } from './accounts.service.js';
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse };
 
 const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createAccountService({ db: app.db, clock: app.clock });
+  const service = createAccountService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
   const limits = app.config.rateLimits;
   const failedLogins = createSlidingWindow(limits.loginFailuresPerEmail, 15 * 60_000);
   const authCalls = createSlidingWindow(limits.authPerMinute, 60_000);

@@ -14,6 +14,7 @@ import {
 import { writeAudit } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
+import type { LabEvents } from '../../lib/events.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
 
@@ -39,8 +40,8 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
   };
 }
 
-export function createAccountService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createAccountService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
+  const { db, clock, labEvents } = deps;
   const repo = createAccountRepository(db);
 
   async function apiUser(row: UserRow): Promise<User> {
@@ -146,8 +147,8 @@ export function createAccountService(deps: { db: Db; clock: Clock }) {
         throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
       }
       const now = clock.now();
-      await db.transaction(async (tx) => {
-        const cancelled = await tx
+      const cancelled = await db.transaction(async (tx) => {
+        const freed = await tx
           .update(bookings)
           .set({ status: 'cancelled', cancelledAt: now, cancelledBy: userId, reason: 'Account deleted', updatedAt: now })
           .where(
@@ -184,7 +185,7 @@ export function createAccountService(deps: { db: Db; clock: Clock }) {
         );
         await writeAudit(tx, [
           { actorId: userId, action: 'account.delete', entityType: 'account', entityId: userId },
-          ...cancelled.map((b) => ({
+          ...freed.map((b) => ({
             actorId: userId,
             action: 'booking.cancel',
             entityType: 'booking' as const,
@@ -193,7 +194,10 @@ export function createAccountService(deps: { db: Db; clock: Clock }) {
             details: { reason: 'Account deleted' },
           })),
         ]);
+        return freed;
       });
+      // The cancelled bookings' slots are free again on the labs' calendars.
+      for (const labId of new Set(cancelled.map((b) => b.labId))) labEvents.publish({ labId, kind: 'booking' });
     },
 
     async list(filter: { q?: string; role?: UserRow['role'] }, page: { limit: number; offset: number }) {

@@ -9,6 +9,7 @@ import {
 } from '@fablab/shared';
 import type { Db } from '../../db/client.js';
 import { badRequest, notFound } from '../../lib/errors.js';
+import type { LabCache } from '../../lib/lab-cache.js';
 import { loadLabContext, type LabContext } from './booking-rules.js';
 import { createBookingRepository, type MachineRow } from './bookings.repository.js';
 
@@ -23,7 +24,10 @@ function checkRange(from: Date, to: Date): void {
 
 const clip = (d: Date, from: Date, to: Date) => (d < from ? from : d > to ? to : d);
 
-export function createAvailabilityService(deps: { db: Db }) {
+/** Answers arrive serialized (JSON text), as the cache keeps them. */
+export function createAvailabilityService(deps: { db: Db; answers: LabCache<string>; labContexts: LabCache<LabContext> }) {
+  const { answers: cache } = deps;
+  const labContext = (labId: string) => deps.labContexts.get(labId, labId, () => loadLabContext(deps.db, labId));
   const repo = createBookingRepository(deps.db);
 
   async function busyOf(
@@ -58,21 +62,27 @@ export function createAvailabilityService(deps: { db: Db }) {
   }
 
   return {
-    async forMachine(machineId: string, from: Date, to: Date): Promise<MachineAvailability> {
+    async forMachine(machineId: string, from: Date, to: Date): Promise<string> {
       checkRange(from, to);
       const machine = await repo.findMachine(machineId);
       if (!machine) throw notFound('Machine');
-      const lab = await loadLabContext(deps.db, machine.labId);
-      const busy = await busyOf([machine], lab, from, to);
-      return { busy: busy.get(machine.id) ?? [] };
+      return cache.get(machine.labId, `machine ${machineId} ${from.toISOString()} ${to.toISOString()}`, async () => {
+        const lab = await labContext(machine.labId);
+        const busy = await busyOf([machine], lab, from, to);
+        return JSON.stringify({ busy: busy.get(machine.id) ?? [] } satisfies MachineAvailability);
+      });
     },
 
-    async forLab(labId: string, from: Date, to: Date): Promise<LabAvailability> {
+    async forLab(labId: string, from: Date, to: Date): Promise<string> {
       checkRange(from, to);
-      const lab = await loadLabContext(deps.db, labId);
-      const machines = await repo.machinesOfLab(labId);
-      const busy = await busyOf(machines, lab, from, to);
-      return { machines: machines.map((m) => ({ machineId: m.id, busy: busy.get(m.id) ?? [] })) };
+      return cache.get(labId, `lab ${labId} ${from.toISOString()} ${to.toISOString()}`, async () => {
+        const lab = await labContext(labId);
+        const machines = await repo.machinesOfLab(labId);
+        const busy = await busyOf(machines, lab, from, to);
+        return JSON.stringify({
+          machines: machines.map((m) => ({ machineId: m.id, busy: busy.get(m.id) ?? [] })),
+        } satisfies LabAvailability);
+      });
     },
   };
 }

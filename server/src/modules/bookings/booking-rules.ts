@@ -7,6 +7,7 @@ import {
   isOnSlotGrid,
   isoWeekBounds,
   openPeriodsBetween,
+  zoneOf,
   type LabSettings,
 } from '@fablab/shared';
 import { DateTime } from 'luxon';
@@ -50,15 +51,15 @@ export interface BookingCandidate {
 }
 
 export async function loadLabContext(db: DbOrTx, labId: string): Promise<LabContext> {
-  const repo = createBookingRepository(db);
-  const row = await repo.findLab(labId);
-  if (!row) throw notFound('Lab');
+  const found = await createBookingRepository(db).findLabWithClosures(labId);
+  if (!found) throw notFound('Lab');
+  const { lab: row, closures } = found;
   return {
     row,
     id: row.id,
     zone: row.timezone,
     settings: { ...DEFAULT_LAB_SETTINGS, ...row.settings },
-    closures: await repo.closuresOfLab(labId),
+    closures,
   };
 }
 
@@ -109,7 +110,7 @@ export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'st
 
   if (start < now) throw unprocessable('IN_THE_PAST', 'The booking starts in the past');
   // Whole local days: a calendar that shows the next maxAdvanceDays days can book all of each.
-  const lastDayEnds = DateTime.fromJSDate(now, { zone: lab.zone })
+  const lastDayEnds = DateTime.fromJSDate(now, { zone: zoneOf(lab.zone) })
     .startOf('day')
     .plus({ days: lab.settings.maxAdvanceDays + 1 })
     .toJSDate();

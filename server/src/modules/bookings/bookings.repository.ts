@@ -85,6 +85,23 @@ export function createBookingRepository(db: DbOrTx) {
       return row;
     },
 
+    /** The lab and its closures in one round trip: every booking's rules need both. */
+    async findLabWithClosures(
+      labId: string,
+      tx: DbOrTx = db,
+    ): Promise<{ lab: LabRow; closures: Array<{ from: string; to: string }> } | undefined> {
+      const [row] = await tx
+        .select({
+          lab: labs,
+          closures: sql<Array<{ from: string; to: string }>>`coalesce((
+            select json_agg(json_build_object('from', to_char(${closures.fromDate}, 'YYYY-MM-DD'), 'to', to_char(${closures.toDate}, 'YYYY-MM-DD')))
+            from ${closures} where ${closures.labId} = ${labId}), '[]'::json)`,
+        })
+        .from(labs)
+        .where(eq(labs.id, labId));
+      return row;
+    },
+
     async closuresOfLab(labId: string, tx: DbOrTx = db): Promise<Array<{ from: string; to: string }>> {
       return tx
         .select({ from: closures.fromDate, to: closures.toDate })

@@ -22,8 +22,13 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../lib/errors.js';
+import { createLabCache } from '../../lib/lab-cache.js';
 import { createAvailabilityService } from './availability.service.js';
+import type { LabContext } from './booking-rules.js';
 import { createBookingService } from './bookings.service.js';
+
+/** A last safety net only: every change of a lab already empties its part of the caches. */
+const LAB_CACHE_TTL_MS = 5 * 60_000;
 
 // Routes of the bookings module (see ../shared/API.md): thin, the rules live in the service.
 const errors = {
@@ -39,8 +44,20 @@ const BookingParams = Type.Object({ id: Uuid });
 const secured = { tags: ['bookings'], security: [{ bearerAuth: [] }] };
 
 const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createBookingService({ db: app.db, clock: app.clock, events: app.labEvents, config: app.config });
-  const availability = createAvailabilityService({ db: app.db });
+  const cacheOptions = { events: app.labEvents, ttlMs: LAB_CACHE_TTL_MS };
+  // A lab's context is its row and closures: only edits of those (labs.service) outdate it.
+  const labContexts = createLabCache<LabContext>({
+    ...cacheOptions,
+    maxEntries: 1_000,
+    changedBy: (change) => change.kind === 'lab' || change.kind === 'closure',
+  });
+  const answers = createLabCache<string>({ ...cacheOptions, maxEntries: app.config.availabilityCacheEntries });
+  app.addHook('onClose', async () => {
+    labContexts.close();
+    answers.close();
+  });
+  const availability = createAvailabilityService({ db: app.db, answers, labContexts });
+  const service = createBookingService({ db: app.db, clock: app.clock, events: app.labEvents, config: app.config, labContexts });
 
   app.jobs.register('expire-pending-bookings', (_app, now) => service.expirePending(now));
 
@@ -163,8 +180,12 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MachineAvailability, ...errors },
       },
     },
-    async (request) =>
-      availability.forMachine(request.params.machineId, new Date(request.query.from), new Date(request.query.to)),
+    // The JSON text of a MachineAvailability: fastify sends a string with a JSON type as it is (the
+    // type provider only knows objects, hence the cast).
+    async (request, reply) => {
+      const json = await availability.forMachine(request.params.machineId, new Date(request.query.from), new Date(request.query.to));
+      return reply.type('application/json; charset=utf-8').send(json as unknown as MachineAvailability);
+    },
   );
 
   app.get(
@@ -177,8 +198,10 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: LabAvailability, ...errors },
       },
     },
-    async (request) =>
-      availability.forLab(request.params.labId, new Date(request.query.from), new Date(request.query.to)),
+    async (request, reply) => {
+      const json = await availability.forLab(request.params.labId, new Date(request.query.from), new Date(request.query.to));
+      return reply.type('application/json; charset=utf-8').send(json as unknown as LabAvailability);
+    },
   );
 };
 

@@ -22,6 +22,7 @@ import { writeAudit, type AuditEntry } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, badRequest, conflict, forbidden, notFound, unprocessable, sqlState } from '../../lib/errors.js';
 import type { LabEvents } from '../../lib/events.js';
+import type { LabCache } from '../../lib/lab-cache.js';
 import { notify, type NotificationInput } from '../../lib/notify.js';
 import { createSlidingWindow } from '../../lib/sliding-window.js';
 import { managesLab, type Actor } from '../../plugins/auth.js';
@@ -49,6 +50,8 @@ export interface BookingServiceDeps {
   clock: Clock;
   events: LabEvents;
   config: Pick<AppConfig, 'rateLimits'>;
+  /** Labs' opening hours, closures and settings, kept until the lab changes (lib/lab-cache.ts). */
+  labContexts: LabCache<LabContext>;
 }
 
 export interface Owner {
@@ -135,6 +138,11 @@ export function createBookingService(deps: BookingServiceDeps) {
         throw err;
       }
     }
+  }
+
+  /** Not shared between requests: each computes inside its own transaction. */
+  function labContext(tx: Tx, labId: string): Promise<LabContext> {
+    return deps.labContexts.get(labId, labId, () => loadLabContext(tx, labId), { share: false });
   }
 
   function publish(labId: string, machineIds: string[]): void {
@@ -232,7 +240,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         const subject: BookingSubject = forSomeoneElse
           ? await loadSubject(tx, body.userId!, machine.labId, { mustBeActive: true })
           : { id: actor.id, managesLab: actorManages };
-        const lab = await loadLabContext(tx, machine.labId);
+        const lab = await labContext(tx, machine.labId);
 
         await checkBookingRules(tx, { machine, lab, subject, start, end }, now);
 
@@ -270,6 +278,8 @@ export function createBookingService(deps: BookingServiceDeps) {
         return inserted;
       });
       publish(row.labId, [row.machineId]);
+      // Booking for oneself, the owner is the caller, whose name and email the sign-in already read.
+      if (row.userId === actor.id) return toApiBooking(row, { userName: actor.fullName, userEmail: actor.email });
       return withOwner(row);
     },
 
@@ -372,7 +382,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         const b = (await repo.lockBooking(id, tx))!;
         if (!HOLDING_BEFORE_CHECK_IN.includes(b.status)) throw invalidState(b, 'cancelled');
         if (!isManager) {
-          const lab = await loadLabContext(tx, b.labId);
+          const lab = await labContext(tx, b.labId);
           const cutoff = b.startAt.getTime() - lab.settings.cancelCutoffMinutes * 60_000;
           if (now.getTime() > cutoff) {
             throw unprocessable(
@@ -424,7 +434,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         if (body.note !== undefined) set.note = body.note;
         let backToPending = false;
         if (moved) {
-          const lab = await loadLabContext(tx, b.labId);
+          const lab = await labContext(tx, b.labId);
           const subject = b.userId ? await loadSubject(tx, b.userId, b.labId, { mustBeActive: false }) : null;
           await checkBookingRules(tx, { machine, lab, subject, start, end, excludeBookingId: id }, now);
           Object.assign(set, { startAt: start, endAt: end, occupiedUntil: occupiedUntil(machine, end) });
@@ -473,7 +483,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         for (const m of machines.values()) {
           if (m.labId !== body.labId) throw badRequest('VALIDATION_ERROR', `${m.name} is not a machine of this lab`);
         }
-        const lab = await loadLabContext(tx, body.labId);
+        const lab = await labContext(tx, body.labId);
         const classSessionId = await repo.insertClassSession(
           {
             labId: body.labId,
@@ -535,7 +545,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
       const { seriesId, created, skipped } = await inTransaction(async (tx) => {
         const machines = await lockMachines(tx, body.machineIds);
-        const lab = await loadLabContext(tx, labId);
+        const lab = await labContext(tx, labId);
         const seriesId = await repo.insertSeries({ labId, title: body.title, createdBy: actor.id }, tx);
         const firstStart = DateTime.fromISO(body.firstStart, { zone: lab.zone });
         const firstEnd = DateTime.fromISO(body.firstEnd, { zone: lab.zone });

@@ -7,7 +7,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 const LabParams = Type.Object({ labId: Uuid });
 
 const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createLabService({ db: app.db });
+  const service = createLabService({ db: app.db, labEvents: app.labEvents });
 
   app.get('/labs', { schema: { tags: ['labs'], response: { 200: ListOf(Lab) } } }, async () => {
     const items = await service.list();

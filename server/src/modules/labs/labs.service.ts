@@ -14,6 +14,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { closures, labs } from '../../db/schema/index.js';
 import { writeAudit } from '../../lib/audit.js';
 import { badRequest, conflict, notFound, sqlState } from '../../lib/errors.js';
+import type { LabEvents } from '../../lib/events.js';
 
 export type LabRow = typeof labs.$inferSelect;
 export type ClosureRow = typeof closures.$inferSelect;
@@ -57,7 +58,8 @@ export async function labClosures(db: DbOrTx, labId: string): Promise<ClosureRow
   return db.select().from(closures).where(eq(closures.labId, labId)).orderBy(asc(closures.fromDate));
 }
 
-export function createLabService(deps: { db: Db }) {
+export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
+  const { labEvents } = deps;
   const { db } = deps;
 
   function checkBody(body: LabPatchBody): void {
@@ -105,7 +107,7 @@ export function createLabService(deps: { db: Db }) {
     async update(actorId: string, labId: string, body: LabPatchBody): Promise<Lab> {
       checkBody(body);
       const current = await findLab(db, labId);
-      return withSlugCheck(() =>
+      const lab = await withSlugCheck(() =>
         db.transaction(async (tx) => {
           const { settings, ...rest } = body;
           const [row] = await tx
@@ -117,17 +119,22 @@ export function createLabService(deps: { db: Db }) {
           return toApiLab(row as LabRow);
         }),
       );
+      // Opening hours, time zone and settings shape every calendar of the lab.
+      labEvents.publish({ labId, kind: 'lab' });
+      return lab;
     },
 
     async addClosure(actorId: string, labId: string, body: ClosureBody): Promise<Closure> {
       await findLab(db, labId);
       if (body.to < body.from) throw badRequest('VALIDATION_ERROR', '`to` is before `from`');
-      return db.transaction(async (tx) => {
+      const closure = await db.transaction(async (tx) => {
         const [row] = await tx.insert(closures).values({ labId, fromDate: body.from, toDate: body.to, reason: body.reason }).returning();
         const closure = row as ClosureRow;
         await writeAudit(tx, { actorId, action: 'closure.create', entityType: 'closure', entityId: closure.id, labId, details: body });
         return toApiClosure(closure);
       });
+      labEvents.publish({ labId, kind: 'closure' });
+      return closure;
     },
 
     async removeClosure(actorId: string, labId: string, closureId: string): Promise<void> {
@@ -139,6 +146,7 @@ export function createLabService(deps: { db: Db }) {
         if (removed.length === 0) throw notFound('Closure');
         await writeAudit(tx, { actorId, action: 'closure.delete', entityType: 'closure', entityId: closureId, labId });
       });
+      labEvents.publish({ labId, kind: 'closure' });
     },
   };
 }

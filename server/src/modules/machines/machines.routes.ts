@@ -8,7 +8,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 const MachineParams = Type.Object({ machineId: Uuid });
 
 const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createMachineService({ db: app.db, clock: app.clock });
+  const service = createMachineService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
 
   app.get(
     '/labs/:labId/machines',

@@ -5,6 +5,7 @@ import { bookings, machines } from '../../db/schema/index.js';
 import { writeAudit } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { badRequest, notFound } from '../../lib/errors.js';
+import type { LabEvents } from '../../lib/events.js';
 import { notify } from '../../lib/notify.js';
 import { findLab } from '../labs/labs.service.js';
 
@@ -40,8 +41,8 @@ function checkRules(rules: { minMinutes: number; maxMinutes: number; slotMinutes
   }
 }
 
-export function createMachineService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createMachineService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
+  const { db, clock, labEvents } = deps;
 
   return {
     async listForLab(labId: string): Promise<Machine[]> {
@@ -53,12 +54,14 @@ export function createMachineService(deps: { db: Db; clock: Clock }) {
     async create(actorId: string, labId: string, body: MachineBody): Promise<Machine> {
       await findLab(db, labId);
       checkRules(body);
-      return db.transaction(async (tx) => {
+      const machine = await db.transaction(async (tx) => {
         const [row] = await tx.insert(machines).values({ ...body, labId }).returning();
-        const machine = row as MachineRow;
-        await writeAudit(tx, { actorId, action: 'machine.create', entityType: 'machine', entityId: machine.id, labId, details: { name: machine.name, type: machine.type } });
-        return toApiMachine(machine);
+        const created = row as MachineRow;
+        await writeAudit(tx, { actorId, action: 'machine.create', entityType: 'machine', entityId: created.id, labId, details: { name: created.name, type: created.type } });
+        return toApiMachine(created);
       });
+      labEvents.publish({ labId, kind: 'machine', machineIds: [machine.id] });
+      return machine;
     },
 
     /**
@@ -69,7 +72,7 @@ export function createMachineService(deps: { db: Db; clock: Clock }) {
       const { cancelFutureBookings, ...fields } = body;
       checkRules({ ...current, ...fields });
       const now = clock.now();
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const [row] = await tx.update(machines).set(fields).where(eq(machines.id, current.id)).returning();
         const machine = row as MachineRow;
         let cancelled: Array<{ id: string; userId: string | null; startAt: Date }> = [];
@@ -105,6 +108,8 @@ export function createMachineService(deps: { db: Db; clock: Clock }) {
         });
         return { machine: toApiMachine(machine), cancelledBookingIds: cancelled.map((b) => b.id) };
       });
+      labEvents.publish({ labId: current.labId, kind: 'machine', machineIds: [current.id] });
+      return result;
     },
   };
 }

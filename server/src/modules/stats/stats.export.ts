@@ -5,7 +5,8 @@
 import type { Locale, MonthlyStats, StatsFigures } from '@fablab/shared';
 import { STATS_FIGURE_KEYS } from '@fablab/shared';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+// Types only: exceljs itself (some 20 MB of heap once loaded) is imported on the first XLSX download.
+import type ExcelJS from 'exceljs';
 
 type Figure = keyof StatsFigures;
 
@@ -227,7 +228,8 @@ function addSheet<T>(
 /** XLSX bytes: one sheet per breakdown. */
 export async function statsToXlsx(stats: MonthlyStats, ctx: ExportContext): Promise<Buffer> {
   const { lang } = ctx;
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   workbook.creator = 'FabLab Bình Dương';
   const labName = (l: { name: string; nameVi: string }) => (lang === 'vi' ? l.nameVi : l.name);
   const labNameById = new Map(stats.byLab.map((l) => [l.labId, labName(l)]));

@@ -1,0 +1,1 @@
+CREATE INDEX "usage_booking_idx" ON "usage_sessions" USING btree ("booking_id");
