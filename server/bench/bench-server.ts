@@ -64,6 +64,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Node's flags for the server, as `npm start` and the Dockerfile give them (a test keeps them equal). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** The built server; `--server <path>` benchmarks another build (an experiment) instead. */
 export const defaultServerJs = path.join(repoRoot, 'server', 'dist', 'server.js');
 
@@ -73,7 +76,7 @@ export async function startServer(
   serverJs = defaultServerJs,
 ): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, serverJs], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, serverJs], {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

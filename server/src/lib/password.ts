@@ -1,33 +1,82 @@
 // scrypt from node:crypto: memory-hard, no native add-on to build.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 
 const N = 16384;
 const r = 8;
 const p = 1;
 const KEYLEN = 32;
 
-// Each hash holds 128·N·r bytes (16 MB) while it runs on libuv's pool (4 threads), and it is pure
-// CPU. A burst of sign-ins would run four at once: 64 MB, and every core busy hashing while
-// bookings and the database wait. One core is left to the rest (and the memory to 16 MB on two
-// cores); further hashes wait their turn here.
-const MAX_CONCURRENT_HASHES = Math.max(1, Math.min(4, availableParallelism() - 1));
-let running = 0;
-const waiting: Array<() => void> = [];
+// Each hash holds 128·N·r bytes (16 MB) for ~25 ms of pure CPU. On libuv's pool, a burst of sign-ins
+// would run four at once, busy every core while bookings and the database wait, and leave each of
+// the four threads' malloc arenas holding its 16 MB for good (64 MB). Hashes run instead on worker
+// threads of their own, one hash at a time each, as many workers as there are cores but one (one
+// on two cores): 16 MB held, one core left to the rest, and the pool free for files and DNS.
+const WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
-async function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running++;
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { scryptSync } = require('node:crypto');
+parentPort.on('message', ({ id, password, salt, keylen, options }) => {
   try {
-    return await new Promise<Buffer>((resolve, reject) =>
-      scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
-    );
-  } finally {
-    // The slot passes straight to the next waiter, so `running` counts it still.
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
+    const key = scryptSync(password, Buffer.from(salt), keylen, options);
+    parentPort.postMessage({ id, key });
+  } catch (err) {
+    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
+});
+`;
+
+interface Job {
+  resolve(key: Buffer): void;
+  reject(err: Error): void;
+}
+interface HashWorker {
+  worker: Worker;
+  jobs: Map<number, Job>;
+}
+
+const workers: HashWorker[] = [];
+let nextJobId = 0;
+
+function startWorker(): HashWorker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const entry: HashWorker = { worker, jobs: new Map() };
+  // Idle workers must not keep a script (seed, tests) alive; busy ones must.
+  worker.unref();
+  worker.on('message', (msg: { id: number; key?: Uint8Array; error?: string }) => {
+    const job = entry.jobs.get(msg.id);
+    if (!job) return;
+    entry.jobs.delete(msg.id);
+    if (entry.jobs.size === 0) worker.unref();
+    if (msg.key) job.resolve(Buffer.from(msg.key));
+    else job.reject(new Error(msg.error ?? 'scrypt failed'));
+  });
+  const fail = (err: Error) => {
+    workers.splice(workers.indexOf(entry), 1);
+    for (const job of entry.jobs.values()) job.reject(err);
+    entry.jobs.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => {
+    if (workers.includes(entry)) fail(new Error(`password worker exited with ${code}`));
+  });
+  workers.push(entry);
+  return entry;
+}
+
+function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  // The least busy worker, or a new one while there are fewer than WORKERS.
+  let target = workers.reduce<HashWorker | undefined>((best, w) => (!best || w.jobs.size < best.jobs.size ? w : best), undefined);
+  if (!target || (target.jobs.size > 0 && workers.length < WORKERS)) target = startWorker();
+  const id = nextJobId++;
+  const chosen = target;
+  return new Promise<Buffer>((resolve, reject) => {
+    chosen.jobs.set(id, { resolve, reject });
+    chosen.worker.ref();
+    chosen.worker.postMessage({ id, password, salt, keylen, options });
+  });
 }
 
 export async function hashPassword(password: string): Promise<string> {

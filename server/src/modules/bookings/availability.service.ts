@@ -24,8 +24,11 @@ function checkRange(from: Date, to: Date): void {
 
 const clip = (d: Date, from: Date, to: Date) => (d < from ? from : d > to ? to : d);
 
-/** Answers arrive serialized (JSON text), as the cache keeps them. */
-export function createAvailabilityService(deps: { db: Db; answers: LabCache<string>; labContexts: LabCache<LabContext> }) {
+/**
+ * Answers arrive serialized (UTF-8 JSON), as the cache keeps them: a kept answer is written to
+ * every calendar that asks as the same bytes, with nothing built, encoded or copied again.
+ */
+export function createAvailabilityService(deps: { db: Db; answers: LabCache<Buffer>; labContexts: LabCache<LabContext> }) {
   const { answers: cache } = deps;
   const labContext = (labId: string) => deps.labContexts.get(labId, labId, () => loadLabContext(deps.db, labId));
   const repo = createBookingRepository(deps.db);
@@ -62,26 +65,28 @@ export function createAvailabilityService(deps: { db: Db; answers: LabCache<stri
   }
 
   return {
-    async forMachine(machineId: string, from: Date, to: Date): Promise<string> {
+    async forMachine(machineId: string, from: Date, to: Date): Promise<Buffer> {
       checkRange(from, to);
       const machine = await repo.findMachine(machineId);
       if (!machine) throw notFound('Machine');
       return cache.get(machine.labId, `machine ${machineId} ${from.toISOString()} ${to.toISOString()}`, async () => {
         const lab = await labContext(machine.labId);
         const busy = await busyOf([machine], lab, from, to);
-        return JSON.stringify({ busy: busy.get(machine.id) ?? [] } satisfies MachineAvailability);
+        return Buffer.from(JSON.stringify({ busy: busy.get(machine.id) ?? [] } satisfies MachineAvailability));
       });
     },
 
-    async forLab(labId: string, from: Date, to: Date): Promise<string> {
+    async forLab(labId: string, from: Date, to: Date): Promise<Buffer> {
       checkRange(from, to);
       return cache.get(labId, `lab ${labId} ${from.toISOString()} ${to.toISOString()}`, async () => {
         const lab = await labContext(labId);
         const machines = await repo.machinesOfLab(labId);
         const busy = await busyOf(machines, lab, from, to);
-        return JSON.stringify({
-          machines: machines.map((m) => ({ machineId: m.id, busy: busy.get(m.id) ?? [] })),
-        } satisfies LabAvailability);
+        return Buffer.from(
+          JSON.stringify({
+            machines: machines.map((m) => ({ machineId: m.id, busy: busy.get(m.id) ?? [] })),
+          } satisfies LabAvailability),
+        );
       });
     },
   };

@@ -51,7 +51,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     maxEntries: 1_000,
     changedBy: (change) => change.kind === 'lab' || change.kind === 'closure',
   });
-  const answers = createLabCache<string>({ ...cacheOptions, maxEntries: app.config.availabilityCacheEntries });
+  const answers = createLabCache<Buffer>({ ...cacheOptions, maxEntries: app.config.availabilityCacheEntries });
   app.addHook('onClose', async () => {
     labContexts.close();
     answers.close();
@@ -180,8 +180,8 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MachineAvailability, ...errors },
       },
     },
-    // The JSON text of a MachineAvailability: fastify sends a string with a JSON type as it is (the
-    // type provider only knows objects, hence the cast).
+    // The UTF-8 JSON of a MachineAvailability: fastify sends a Buffer as it is (the type provider
+    // only knows objects, hence the cast).
     async (request, reply) => {
       const json = await availability.forMachine(request.params.machineId, new Date(request.query.from), new Date(request.query.to));
       return reply.type('application/json; charset=utf-8').send(json as unknown as MachineAvailability);
