@@ -54,7 +54,8 @@ function startWorker(): HashWorker {
     else job.reject(new Error(msg.error ?? 'scrypt failed'));
   });
   const fail = (err: Error) => {
-    workers.splice(workers.indexOf(entry), 1);
+    const at = workers.indexOf(entry);
+    if (at >= 0) workers.splice(at, 1);
     for (const job of entry.jobs.values()) job.reject(err);
     entry.jobs.clear();
   };

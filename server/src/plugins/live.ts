@@ -128,6 +128,8 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
         clearTimeout(flushTimer);
         flush();
       }
+      // The last changes leave before the pool closes.
+      await sending;
       if (retryTimer) clearTimeout(retryTimer);
       app.labEvents.attachRelay(undefined);
       const current = client;
