@@ -191,6 +191,14 @@ export const DEFAULT_LAB_SETTINGS: LabSettings = {
   certificationLapseMonths: null,
 };
 
+/**
+ * A lab's settings with the defaults filled in: labs store only what differs, and settings added
+ * later must not be missing from labs created before them.
+ */
+export function labSettings(...layers: Array<Partial<LabSettings> | null | undefined>): LabSettings {
+  return Object.assign({}, DEFAULT_LAB_SETTINGS, ...layers.filter(Boolean)) as LabSettings;
+}
+
 export const Closure = Type.Object({
   id: Uuid,
   labId: Uuid,

@@ -3,7 +3,7 @@
 // last rule, no overlap with another booking, is the database's exclusion constraint: see
 // insertHoldingBooking.
 import {
-  DEFAULT_LAB_SETTINGS,
+  labSettings,
   isOnSlotGrid,
   isoWeekBounds,
   openPeriodsBetween,
@@ -58,7 +58,7 @@ export async function loadLabContext(db: DbOrTx, labId: string): Promise<LabCont
     row,
     id: row.id,
     zone: row.timezone,
-    settings: { ...DEFAULT_LAB_SETTINGS, ...row.settings },
+    settings: labSettings(row.settings),
     closures,
   };
 }

@@ -1,7 +1,7 @@
 // A manager's record that a member was trained on a machine type in a lab. It may expire, be
 // revoked, or lapse after the lab's certificationLapseMonths without use of that machine type.
 import {
-  DEFAULT_LAB_SETTINGS,
+  labSettings,
   type Certification,
   type CertificationBody,
   type CertificationListQuery,
@@ -54,7 +54,7 @@ export async function labSettingsOf(db: DbOrTx, labIds: string[]): Promise<Map<s
     .select({ id: labs.id, settings: labs.settings, timezone: labs.timezone, name: labs.name })
     .from(labs)
     .where(inArray(labs.id, [...new Set(labIds)]));
-  return new Map(rows.map((r) => [r.id, { settings: { ...DEFAULT_LAB_SETTINGS, ...r.settings }, timezone: r.timezone, name: r.name }]));
+  return new Map(rows.map((r) => [r.id, { settings: labSettings(r.settings), timezone: r.timezone, name: r.name }]));
 }
 
 /** The API view of certifications, with their state now; `showName` says whose names the caller may see. */

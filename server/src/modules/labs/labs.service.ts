@@ -1,5 +1,5 @@
 import {
-  DEFAULT_LAB_SETTINGS,
+  labSettings,
   WEEKDAYS,
   isValidTimezone,
   type Closure,
@@ -28,7 +28,7 @@ export function toApiLab(row: LabRow): Lab {
     host: row.host,
     timezone: row.timezone,
     openingHours: row.openingHours,
-    settings: { ...DEFAULT_LAB_SETTINGS, ...row.settings },
+    settings: labSettings(row.settings),
   };
 }
 
@@ -95,7 +95,7 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
         db.transaction(async (tx) => {
           const [row] = await tx
             .insert(labs)
-            .values({ ...body, settings: { ...DEFAULT_LAB_SETTINGS, ...body.settings } })
+            .values({ ...body, settings: labSettings(body.settings) })
             .returning();
           const lab = row as LabRow;
           await writeAudit(tx, { actorId, action: 'lab.create', entityType: 'lab', entityId: lab.id, labId: lab.id, details: { slug: lab.slug } });
@@ -112,7 +112,7 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
           const { settings, ...rest } = body;
           const [row] = await tx
             .update(labs)
-            .set({ ...rest, ...(settings ? { settings: { ...DEFAULT_LAB_SETTINGS, ...current.settings, ...settings } } : {}) })
+            .set({ ...rest, ...(settings ? { settings: labSettings(current.settings, settings) } : {}) })
             .where(eq(labs.id, labId))
             .returning();
           await writeAudit(tx, { actorId, action: 'lab.update', entityType: 'lab', entityId: labId, labId, details: { fields: Object.keys(body) } });

@@ -1,7 +1,7 @@
 // Real use of the machines: check-in and check-out of bookings, walk-ins recorded by a manager,
 // incidents, and what each machine is doing right now.
 import {
-  DEFAULT_LAB_SETTINGS,
+  labSettings,
   type BookingWithUsage,
   type CheckOutBody,
   type EndUsageBody,
@@ -184,7 +184,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       if (booking.status !== 'approved' || !booking.userId) {
         throw conflict('INVALID_STATE', `A ${booking.status} booking cannot be checked in`);
       }
-      const settings = { ...DEFAULT_LAB_SETTINGS, ...lab.settings };
+      const settings = labSettings(lab.settings);
       if (now >= booking.endAt) throw unprocessable('CHECK_IN_WINDOW', 'The booking has already ended');
       // The lab's managers may check a member in at any time before the end (arrived very early).
       const opensAt = new Date(booking.startAt.getTime() - settings.checkInEarlyMinutes * 60_000);
