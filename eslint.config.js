@@ -19,6 +19,9 @@ export default tseslint.config(
     },
     settings: {
       'import-x/ignore': ['node_modules'],
+      // Without these, import-x cannot parse a TypeScript dependency and no-cycle sees no cycle.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
       'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true, noWarnOnMultipleProjects: true, project: ['server/tsconfig.json', 'shared/tsconfig.json', 'web/tsconfig.json'] })],
     },
   },
