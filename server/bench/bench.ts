@@ -1,19 +1,19 @@
-// npm run bench [-- --duration 10] [--connections 16] [--no-build] [--profile] [--only booking,calendar,login]
+// npm run bench [-- --duration 10] [--connections 16] [--rounds 3] [--no-build] [--profile] [--only booking,calendar,login]
 //                [--server path/to/server.js]   (another build, for an experiment)
 //
 // Load-tests the real, built server (a child process of its own) on PostgreSQL filled by
 // `npm run seed:bulk -- --months 12`, with autocannon:
 //   1. booking creation at 16 connections on free slots, by many members (the per-member booking
 //      limit lifted for the run), beside the very same SQL statements one booking runs, replayed
-//      straight through node-postgres at 16 connections in the same run, and the ratio;
+//      straight through node-postgres at 16 connections in the same run, taking turns for 3 rounds,
+//      and the ratio of the medians;
 //   2. a lab's week of availability (the calendar's call) at 16 connections;
 //   3. sign-in (scrypt N=16384, r=8, p=1 per attempt);
 //   4. the server's peak resident memory over the whole run.
 // Prints the figures and writes them to bench-results/bench-<date>.json; --profile also writes the
 // server's CPU profile there (open it in Chrome DevTools or speedscope). Refuses to run without
-// DATABASE_URL. It adds bookings (note "bench") to the database it is given, and cancels those of
-// an earlier run when it starts, so that their slots are free again: use a scratch copy. (Deleting
-// them would cost a scan of usage_sessions per booking: its booking_id has no index.)
+// DATABASE_URL. It adds bookings (note "bench") to the database it is given, and cancels them when
+// it starts and between rounds, so that their slots are free again: use a scratch copy.
 import {
   DEFAULT_LAB_SETTINGS,
   isoWeekBounds,
@@ -52,6 +52,7 @@ const DAY = 86_400_000;
 const args = parseArgs(process.argv.slice(2));
 const duration = intArg(args, 'duration', 10, 1, 600);
 const connections = intArg(args, 'connections', 16, 1, 256);
+const bookingRounds = intArg(args, 'rounds', 3, 1, 20);
 const only = new Set(String(args.get('only') ?? 'booking,calendar,login').split(','));
 if (!process.env.DATABASE_URL) {
   console.error(
@@ -450,6 +451,15 @@ try {
   const url = running.url;
 
   // ---------- 1. booking creation ----------
+  /** Cancels the bookings this run made, so that every slot is free for the next round. */
+  async function freeBenchSlots() {
+    await database.query(
+      `update bookings set status = 'cancelled', updated_at = now()
+        where note = $1 and status in ('pending', 'approved', 'checked_in')`,
+      [BENCH_NOTE],
+    );
+  }
+
   async function bookingPhase() {
     running.resetPhasePeak();
     let nextBooking = 0;
@@ -468,36 +478,57 @@ try {
       },
     };
     await cannon({ url, duration: WARM_UP_SECONDS, requests: [bookingRequest] });
+    await replaySql(captured, sqlSlots, members, WARM_UP_SECONDS);
     refusals.clear();
-    console.log(`Booking creation: HTTP, ${connections} connections, ${duration} s …`);
-    const http = await measure(running, { url, duration, requests: [bookingRequest] });
 
-    console.log(
-      `Booking creation: the same statements straight through node-postgres, ${connections} connections, ${duration} s …`,
-    );
-    await replaySql(captured, sqlSlots.slice(0, Math.floor(sqlSlots.length / 4)), members, WARM_UP_SECONDS);
-    const clientCpu = process.cpuUsage();
-    const sqlRun = await replaySql(captured, sqlSlots.slice(Math.floor(sqlSlots.length / 4)), members, duration);
-    const { user, system } = process.cpuUsage(clientCpu);
-    if (sqlRun.ranOut) console.warn(`Note: the straight SQL ran out of free slots after ${round(sqlRun.seconds)} s.`);
-    const straightSql = {
-      requestsPerSecond: round(sqlRun.done / sqlRun.seconds),
-      seconds: round(sqlRun.seconds, 2),
-      p50Ms: round(percentile(sqlRun.latencies, 50), 2),
-      p99Ms: round(percentile(sqlRun.latencies, 99), 2),
-      bookings: sqlRun.done,
-      failed: sqlRun.failed,
-      ...(sqlRun.firstError ? { firstError: sqlRun.firstError } : {}),
-      statementsPerBooking: captured.statements.length,
-      /** CPU of this process (node-postgres) per booking: the client side of the same statements. */
-      clientCpuMsPerBooking: round((user + system) / 1000 / Math.max(1, sqlRun.done), 2),
-    };
+    // HTTP and straight SQL take turns, round after round, every slot free again before each: both
+    // see the same machine, and the ratio is the ratio of the medians.
+    const httpRounds: Array<Awaited<ReturnType<typeof measure>>> = [];
+    const sqlRounds: Array<ReturnType<typeof sqlFigures>> = [];
+    function sqlFigures(run: Awaited<ReturnType<typeof replaySql>>, clientCpuMicros: number) {
+      if (run.ranOut) console.warn(`Note: the straight SQL ran out of free slots after ${round(run.seconds)} s.`);
+      return {
+        requestsPerSecond: round(run.done / run.seconds),
+        seconds: round(run.seconds, 2),
+        p50Ms: round(percentile(run.latencies, 50), 2),
+        p99Ms: round(percentile(run.latencies, 99), 2),
+        bookings: run.done,
+        failed: run.failed,
+        ...(run.firstError ? { firstError: run.firstError } : {}),
+        statementsPerBooking: captured.statements.length,
+        /** CPU of this process (node-postgres) per booking: the client side of the same statements. */
+        clientCpuMsPerBooking: round(clientCpuMicros / 1000 / Math.max(1, run.done), 2),
+      };
+    }
+    for (let r = 1; r <= bookingRounds; r++) {
+      await freeBenchSlots();
+      nextBooking = 0;
+      console.log(`Booking creation, round ${r}/${bookingRounds}: HTTP, ${connections} connections, ${duration} s …`);
+      httpRounds.push(await measure(running, { url, duration, requests: [bookingRequest] }));
+      await freeBenchSlots();
+      console.log(
+        `Booking creation, round ${r}/${bookingRounds}: the same statements straight through node-postgres, ${connections} connections, ${duration} s …`,
+      );
+      const clientCpu = process.cpuUsage();
+      const run = await replaySql(captured, sqlSlots, members, duration);
+      const { user, system } = process.cpuUsage(clientCpu);
+      sqlRounds.push(sqlFigures(run, user + system));
+    }
+    const median = <T extends { requestsPerSecond: number }>(list: T[]) =>
+      [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor((list.length - 1) / 2)]!;
+    const http = median(httpRounds);
+    const straightSql = median(sqlRounds);
     const ratio = round(http.requestsPerSecond / straightSql.requestsPerSecond, 2);
     return {
       http,
       straightSql,
       ratio,
-      target: `≥ ${TARGETS.bookingRatio} of straight SQL`,
+      rounds: httpRounds.map((h, i) => ({
+        httpPerSecond: h.requestsPerSecond,
+        sqlPerSecond: sqlRounds[i]!.requestsPerSecond,
+        ratio: round(h.requestsPerSecond / sqlRounds[i]!.requestsPerSecond, 2),
+      })),
+      target: `≥ ${TARGETS.bookingRatio} of straight SQL (medians of ${bookingRounds} rounds)`,
       met: ratio >= TARGETS.bookingRatio,
     };
   }
@@ -648,7 +679,7 @@ try {
       `booking creation, straight SQL  ${sql.requestsPerSecond} bookings/s   p50 ${sql.p50Ms} ms   p99 ${sql.p99Ms} ms   (${sql.statementsPerBooking} statements each, ${sql.failed} failed; client CPU ${sql.clientCpuMsPerBooking} ms each)`,
     );
     console.log(
-      `ratio                           ${bookingCreation.ratio} (target ≥ ${TARGETS.bookingRatio}: ${mark(bookingCreation.met)})`,
+      `ratio                           ${bookingCreation.ratio} (target ≥ ${TARGETS.bookingRatio}: ${mark(bookingCreation.met)}; medians of ${bookingCreation.rounds.length} rounds, each round's: ${bookingCreation.rounds.map((r) => r.ratio).join(', ')})`,
     );
   }
   if (labWeekAvailability) {
