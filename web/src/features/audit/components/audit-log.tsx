@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Empty, ErrorState, Loading } from '../../../components/ui/states';
+import { PagedTable } from '../../../components/ui/paged-table';
 import { useFormat } from '../../../lib/datetime';
 import { useAuditLog } from '../api/get-audit-log';
 
@@ -53,64 +53,32 @@ export function AuditLog({
           </select>
         </label>
       </div>
-      {audit.isPending && <Loading />}
-      {audit.isError && <ErrorState error={audit.error} onRetry={() => void audit.refetch()} />}
-      {audit.data && audit.data.items.length === 0 && <Empty>{t('audit.none')}</Empty>}
-      {audit.data && audit.data.items.length > 0 && (
-        <>
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t('audit.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.when')}</th>
-                  <th scope="col">{t('audit.who')}</th>
-                  <th scope="col">{t('audit.action')}</th>
-                  <th scope="col">{t('audit.lab')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {audit.data.items.map((entry) => {
-                  const lab = entry.labId ? labById.get(entry.labId) : undefined;
-                  return (
-                    <tr key={entry.id}>
-                      <td>{format.dateTime(entry.createdAt, lab?.timezone ?? DEFAULT_ZONE)}</td>
-                      <td>{entry.actorName ?? (entry.actorId ? t('audit.unknownActor') : t('audit.system'))}</td>
-                      <td>{actionName(entry.action)}</td>
-                      <td>{lab?.name ?? t('common.none')}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <div className="toolbar-row section">
-            <button
-              type="button"
-              className="button"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              {t('audit.previous')}
-            </button>
-            <span className="muted small">
-              {t('audit.range', {
-                from: offset + 1,
-                to: Math.min(offset + PAGE, audit.data.total),
-                total: audit.data.total,
-              })}
-            </span>
-            <button
-              type="button"
-              className="button"
-              disabled={offset + PAGE >= audit.data.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              {t('audit.next')}
-            </button>
-          </div>
-        </>
-      )}
+      <PagedTable
+        query={audit}
+        page={{ offset, size: PAGE, onChange: setOffset }}
+        labels={{ previous: t('audit.previous'), next: t('audit.next'), range: (r) => t('audit.range', r) }}
+        empty={t('audit.none')}
+        caption={t('audit.title')}
+        head={
+          <tr>
+            <th scope="col">{t('audit.when')}</th>
+            <th scope="col">{t('audit.who')}</th>
+            <th scope="col">{t('audit.action')}</th>
+            <th scope="col">{t('audit.lab')}</th>
+          </tr>
+        }
+        row={(entry) => {
+          const lab = entry.labId ? labById.get(entry.labId) : undefined;
+          return (
+            <tr key={entry.id}>
+              <td>{format.dateTime(entry.createdAt, lab?.timezone ?? DEFAULT_ZONE)}</td>
+              <td>{entry.actorName ?? (entry.actorId ? t('audit.unknownActor') : t('audit.system'))}</td>
+              <td>{actionName(entry.action)}</td>
+              <td>{lab?.name ?? t('common.none')}</td>
+            </tr>
+          );
+        }}
+      />
     </section>
   );
 }

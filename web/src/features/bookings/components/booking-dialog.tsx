@@ -1,7 +1,9 @@
-import { PURPOSES, type Booking, type Machine, type Purpose, type User } from '@fablab/shared';
+import type { Booking, Machine, Purpose, User } from '@fablab/shared';
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../../components/ui/date-field';
 import { Dialog } from '../../../components/ui/dialog';
+import { NoteField, PurposeField } from '../../../components/ui/purpose-note-fields';
 import { FormError } from '../../../components/ui/states';
 import { useFormat } from '../../../lib/datetime';
 import { useCreateBooking } from '../api/create-booking';
@@ -148,10 +150,7 @@ function BookingForm({
         </p>
       </div>
       <div className="form-row">
-        <label className="field">
-          <span>{t('booking.date')}</span>
-          <input type="date" required value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-        </label>
+        <DateField value={date} onChange={setDate} />
         <label className="field">
           <span>{t('booking.start')}</span>
           <select value={toHhmm(start)} onChange={(e) => setStart(toMinutes(e.target.value))}>
@@ -174,20 +173,8 @@ function BookingForm({
         </label>
       </div>
       <p className="muted small">{t('booking.when', { when: format.range(startAt, endAt, zone) })}</p>
-      <label className="field">
-        <span>{t('booking.purpose')}</span>
-        <select value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-          {PURPOSES.map((p) => (
-            <option key={p} value={p}>
-              {t(`purposes.${p}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('booking.noteOptional')}</span>
-        <textarea maxLength={2000} rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-      </label>
+      <PurposeField value={purpose} onChange={setPurpose} />
+      <NoteField label={t('booking.noteOptional')} rows={3} value={note} onChange={setNote} />
       <FormError error={create.error} />
       <div className="form-actions">
         <button type="button" className="button" onClick={onClose}>

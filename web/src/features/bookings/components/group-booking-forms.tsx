@@ -1,8 +1,10 @@
 // A class session (several machines at once for a group, all or nothing) and a weekly series.
-import { PURPOSES, type Machine, type Purpose, type SeriesResponse } from '@fablab/shared';
+import type { Machine, Purpose, SeriesResponse } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../../components/ui/date-field';
+import { PurposeField } from '../../../components/ui/purpose-note-fields';
 import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
 import { useErrorMessage } from '../../../lib/error-message';
@@ -56,10 +58,7 @@ function useTimes(zone: string) {
   const endAt = DateTime.fromISO(`${date}T${end}`, { zone });
   const fields = (t: (k: string) => string) => (
     <div className="form-row">
-      <label className="field">
-        <span>{t('booking.date')}</span>
-        <input type="date" required value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-      </label>
+      <DateField value={date} onChange={setDate} />
       <label className="field">
         <span>{t('booking.start')}</span>
         <TimeSelect value={start} onChange={setStart} />
@@ -201,16 +200,7 @@ export function SeriesForm({ zone, machines }: Props) {
             onChange={(e) => setCount(Number(e.target.value))}
           />
         </label>
-        <label className="field">
-          <span>{t('booking.purpose')}</span>
-          <select value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-            {PURPOSES.map((p) => (
-              <option key={p} value={p}>
-                {t(`purposes.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PurposeField value={purpose} onChange={setPurpose} />
         <label className="field">
           <span>{t('groups.onConflict')}</span>
           <select value={onConflict} onChange={(e) => setOnConflict(e.target.value as 'skip' | 'fail')}>

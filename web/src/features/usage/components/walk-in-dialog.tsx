@@ -3,7 +3,6 @@
 import {
   GENDERS,
   MEMBER_CATEGORIES,
-  PURPOSES,
   type Gender,
   type Machine,
   type MaterialUse,
@@ -15,8 +14,11 @@ import {
 import { DateTime } from 'luxon';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../../components/ui/date-field';
 import { Dialog } from '../../../components/ui/dialog';
 import { MaterialsEditor } from '../../../components/ui/materials-editor';
+import { NoteField, PurposeField } from '../../../components/ui/purpose-note-fields';
+import { SelectField } from '../../../components/ui/select-field';
 import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
 import { useCreateWalkIn } from '../api/create-walk-in';
@@ -98,10 +100,7 @@ function WalkInForm({ draft, machines, zone, onClose, onDone, renderMemberPicker
         </select>
       </label>
       <div className="form-row">
-        <label className="field">
-          <span>{t('booking.date')}</span>
-          <input type="date" required value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-        </label>
+        <DateField value={date} onChange={setDate} />
         <label className="field">
           <span>{t('booking.start')}</span>
           <TimeSelect value={startTime} onChange={setStartTime} step={5} />
@@ -129,44 +128,26 @@ function WalkInForm({ draft, machines, zone, onClose, onDone, renderMemberPicker
               <span>{t('walkIn.guestName')}</span>
               <input required maxLength={200} value={guestName} onChange={(e) => setGuestName(e.target.value)} />
             </label>
-            <label className="field">
-              <span>{t('auth.category')}</span>
-              <select value={guestCategory} onChange={(e) => setGuestCategory(e.target.value as MemberCategory)}>
-                {MEMBER_CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`categories.${c}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span>{t('auth.genderOptional')}</span>
-              <select value={guestGender} onChange={(e) => setGuestGender(e.target.value as Gender)}>
-                {GENDERS.map((g) => (
-                  <option key={g} value={g}>
-                    {t(`genders.${g}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              label={t('auth.category')}
+              value={guestCategory}
+              options={MEMBER_CATEGORIES}
+              optionLabel={(c) => t(`categories.${c}`)}
+              onChange={setGuestCategory}
+            />
+            <SelectField
+              label={t('auth.genderOptional')}
+              value={guestGender}
+              options={GENDERS}
+              optionLabel={(g) => t(`genders.${g}`)}
+              onChange={setGuestGender}
+            />
           </div>
         )}
       </fieldset>
-      <label className="field">
-        <span>{t('booking.purpose')}</span>
-        <select value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-          {PURPOSES.map((p) => (
-            <option key={p} value={p}>
-              {t(`purposes.${p}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PurposeField value={purpose} onChange={setPurpose} />
       <MaterialsEditor rows={materials} onChange={setMaterials} />
-      <label className="field">
-        <span>{t('usage.noteOptional')}</span>
-        <textarea rows={2} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
-      </label>
+      <NoteField label={t('usage.noteOptional')} rows={2} value={note} onChange={setNote} />
       {problem && (
         <p className="form-error" role="alert">
           {problem}

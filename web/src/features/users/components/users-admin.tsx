@@ -4,7 +4,8 @@ import { ROLES, type Lab, type Role, type User } from '@fablab/shared';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
-import { Badge, Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { PagedTable } from '../../../components/ui/paged-table';
+import { Badge, FormError } from '../../../components/ui/states';
 import { useUsers } from '../api/get-users';
 import { useUpdateUser } from '../api/update-user';
 
@@ -148,83 +149,49 @@ export function UsersAdmin(props: Props) {
           </select>
         </label>
       </div>
-      {users.isPending && <Loading />}
-      {users.isError && <ErrorState error={users.error} onRetry={() => void users.refetch()} />}
-      {users.data && users.data.items.length === 0 && <Empty>{t('users.noResults')}</Empty>}
-      {users.data && users.data.items.length > 0 && (
-        <>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('auth.fullName')}</th>
-                  <th scope="col">{t('auth.email')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('auth.category')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.items.map((u) => (
-                  <tr key={u.id}>
-                    <th scope="row">
-                      {u.fullName} {u.disabled && <Badge tone="danger">{t('users.disabledBadge')}</Badge>}
-                      {u.under16 && <Badge tone="warning">{t('users.under16')}</Badge>}
-                    </th>
-                    <td>{u.email}</td>
-                    <td>
-                      {t(`roles.${u.role}`)}
-                      {u.role === 'manager' && u.managedLabIds.length > 0 && (
-                        <div className="muted small">
-                          {u.managedLabIds
-                            .map((id) => (labById.get(id) ? props.labName(labById.get(id)!) : id))
-                            .join(', ')}
-                        </div>
-                      )}
-                    </td>
-                    <td>{t(`categories.${u.category}`)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => setEditing(u)}
-                        aria-label={t('users.editNamed', { name: u.fullName })}
-                      >
-                        {t('common.edit')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="toolbar-row section">
-            <button
-              type="button"
-              className="button"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              {t('users.previous')}
-            </button>
-            <span className="muted small">
-              {t('users.range', {
-                from: offset + 1,
-                to: Math.min(offset + PAGE, users.data.total),
-                total: users.data.total,
-              })}
-            </span>
-            <button
-              type="button"
-              className="button"
-              disabled={offset + PAGE >= users.data.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              {t('users.next')}
-            </button>
-          </div>
-        </>
-      )}
+      <PagedTable
+        query={users}
+        page={{ offset, size: PAGE, onChange: setOffset }}
+        labels={{ previous: t('users.previous'), next: t('users.next'), range: (r) => t('users.range', r) }}
+        empty={t('users.noResults')}
+        head={
+          <tr>
+            <th scope="col">{t('auth.fullName')}</th>
+            <th scope="col">{t('auth.email')}</th>
+            <th scope="col">{t('users.role')}</th>
+            <th scope="col">{t('auth.category')}</th>
+            <th scope="col">{t('common.actions')}</th>
+          </tr>
+        }
+        row={(u) => (
+          <tr key={u.id}>
+            <th scope="row">
+              {u.fullName} {u.disabled && <Badge tone="danger">{t('users.disabledBadge')}</Badge>}
+              {u.under16 && <Badge tone="warning">{t('users.under16')}</Badge>}
+            </th>
+            <td>{u.email}</td>
+            <td>
+              {t(`roles.${u.role}`)}
+              {u.role === 'manager' && u.managedLabIds.length > 0 && (
+                <div className="muted small">
+                  {u.managedLabIds.map((id) => (labById.get(id) ? props.labName(labById.get(id)!) : id)).join(', ')}
+                </div>
+              )}
+            </td>
+            <td>{t(`categories.${u.category}`)}</td>
+            <td>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setEditing(u)}
+                aria-label={t('users.editNamed', { name: u.fullName })}
+              >
+                {t('common.edit')}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
       <Dialog open={editing !== null} title={t('users.editTitle')} onClose={() => setEditing(null)}>
         {editing && <EditUserForm {...props} user={editing} onDone={() => setEditing(null)} />}
       </Dialog>

@@ -1,0 +1,12 @@
+import { useTranslation } from 'react-i18next';
+
+/** The day of a booking or a use; clearing the input keeps the last day rather than none. */
+export function DateField({ value, onChange }: { value: string; onChange: (date: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label className="field">
+      <span>{t('booking.date')}</span>
+      <input type="date" required value={value} onChange={(e) => e.target.value && onChange(e.target.value)} />
+    </label>
+  );
+}
