@@ -26,5 +26,6 @@ COPY --from=build /app/migrations migrations
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# A smaller young generation: some 30 MB less resident memory under load, at no measurable CPU cost.
-CMD ["node", "--max-semi-space-size=4", "server/dist/server.js"]
+# The heap grows by half its live size between full collections, not up to four times: some 60 MB
+# less resident memory under load, at no measurable CPU cost (README, Benchmarks).
+CMD ["node", "--heap-growing-percent=50", "server/dist/server.js"]
