@@ -52,6 +52,7 @@ function MainNav({ onNavigate }: { onNavigate: () => void }) {
       {link('/', t('nav.labs'), true)}
       {user && link('/my', t('nav.myBookings'))}
       {managesSomething && link('/manage', t('nav.manage'))}
+      {user?.role === 'department' && link('/manage', t('nav.upkeep'))}
       {canSeeStats(user) && link('/dashboard', t('nav.dashboard'))}
       {user?.role === 'admin' && link('/admin', t('nav.admin'))}
     </ul>

@@ -8,6 +8,8 @@ export interface LabContext {
   lab: LabWithClosures;
   machines: Machine[];
   lookup: MachineLookup;
+  /** The department reads a lab's maintenance and incidents, and changes nothing. */
+  readOnly: boolean;
 }
 
 export function useLabContext() {

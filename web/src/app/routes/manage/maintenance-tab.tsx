@@ -9,7 +9,7 @@ import { useLabContext } from './lab-context';
 
 export function MaintenanceTab() {
   const { t } = useTranslation();
-  const { lab, machines } = useLabContext();
+  const { lab, machines, readOnly } = useLabContext();
   const [params, setParams] = useSearchParams();
   // Retired machines keep their history, so they stay choosable, after the working ones.
   const ordered = [...machines].sort(
@@ -20,7 +20,7 @@ export function MaintenanceTab() {
 
   return (
     <>
-      <MaintenanceDueList labId={lab.id} zone={lab.timezone} machineHref={href} />
+      <MaintenanceDueList labId={lab.id} zone={lab.timezone} machineHref={href} readOnly={readOnly} />
       <section className="section" aria-labelledby="machine-upkeep-title">
         <h2 id="machine-upkeep-title">{t('maintenancePlans.machineSection')}</h2>
         {machine ? (
@@ -39,8 +39,8 @@ export function MaintenanceTab() {
               </label>
             </div>
             <div className="grid-2">
-              <MachinePlans key={`plans-${machine.id}`} machine={machine} zone={lab.timezone} />
-              <MaintenanceLog key={`log-${machine.id}`} machine={machine} zone={lab.timezone} />
+              <MachinePlans key={`plans-${machine.id}`} machine={machine} zone={lab.timezone} readOnly={readOnly} />
+              <MaintenanceLog key={`log-${machine.id}`} machine={machine} zone={lab.timezone} readOnly={readOnly} />
             </div>
           </>
         ) : (

@@ -1,4 +1,5 @@
-// The lab manager's screens (admins see every lab), loaded only by those who open them.
+// The lab manager's screens (admins see every lab), loaded only by those who open them. The
+// department may open any lab here too, but only its maintenance and incidents, read-only.
 import type { Booking, MaintenanceCreated, User } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
@@ -40,6 +41,16 @@ function memberPicker(label: string) {
   };
 }
 
+/** The department reads every lab's upkeep and manages none. */
+function readsOnly(user: User | null | undefined): boolean {
+  return user?.role === 'department';
+}
+
+/** Where a lab opens: the department has only the maintenance and incidents tabs. */
+function labHome(user: User | null | undefined, labId: string): string {
+  return readsOnly(user) ? `/manage/${labId}/maintenance` : `/manage/${labId}`;
+}
+
 function ManageHome() {
   const { t } = useTranslation();
   const names = useNames();
@@ -47,11 +58,13 @@ function ManageHome() {
   const labs = useLabs();
   if (labs.isPending) return <Loading />;
   if (labs.isError) return <ErrorState error={labs.error} onRetry={() => void labs.refetch()} />;
-  const mine = labs.data.filter((l) => isLabManager(user, l.id));
-  if (mine.length === 1) return <Navigate to={`/manage/${mine[0]!.id}`} replace />;
+  const department = readsOnly(user);
+  const mine = department ? labs.data : labs.data.filter((l) => isLabManager(user, l.id));
+  if (mine.length === 1) return <Navigate to={labHome(user, mine[0]!.id)} replace />;
   return (
     <>
-      <h1>{t('manage.title')}</h1>
+      <h1>{department ? t('manage.upkeepTitle') : t('manage.title')}</h1>
+      {department && <p className="lead">{t('manage.readOnly')}</p>}
       {mine.length === 0 && <Empty>{t('manage.noLabs')}</Empty>}
       <ul className="list">
         {mine.map((lab) => (
@@ -62,7 +75,7 @@ function ManageHome() {
               </p>
               <p className="muted small">{lab.host}</p>
             </div>
-            <Link className="button button-primary" to={`/manage/${lab.id}`}>
+            <Link className="button button-primary" to={labHome(user, lab.id)}>
               {t('manage.open')}
             </Link>
           </li>
@@ -80,7 +93,13 @@ function ManageLabLayout() {
   const lab = useLab(labId);
   const machines = useLabMachines(labId);
   const { pathname } = useLocation();
-  if (!isLabManager(user, labId)) return <ForbiddenPage />;
+  const readOnly = !isLabManager(user, labId) && readsOnly(user);
+  if (!isLabManager(user, labId) && !readOnly) return <ForbiddenPage />;
+  if (readOnly) {
+    const section = pathname.slice(`/manage/${labId}`.length).replace(/\/$/, '');
+    if (section === '') return <Navigate to={labHome(user, labId)} replace />;
+    if (section !== '/maintenance' && section !== '/incidents') return <ForbiddenPage />;
+  }
   if (lab.isPending || machines.isPending) return <Loading />;
   if (lab.isError) return <ErrorState error={lab.error} onRetry={() => void lab.refetch()} />;
   if (machines.isError) return <ErrorState error={machines.error} onRetry={() => void machines.refetch()} />;
@@ -107,24 +126,32 @@ function ManageLabLayout() {
     <>
       <div className="page-head">
         <p className="breadcrumb">
-          <Link to="/manage">{t('manage.title')}</Link>
+          <Link to="/manage">{readOnly ? t('manage.upkeepTitle') : t('manage.title')}</Link>
         </p>
         <h1>{names.lab(lab.data)}</h1>
+        {readOnly && <p className="lead">{t('manage.readOnly')}</p>}
       </div>
-      <nav className="tabs" aria-label={t('manage.sections')}>
-        {tab(`/manage/${labId}`, t('manage.tabs.queue'), true)}
-        {tab(`/manage/${labId}/today`, t('manage.tabs.today'))}
-        {tab(`/manage/${labId}/certifications`, t('manage.tabs.certifications'))}
-        {tab(`/manage/${labId}/maintenance`, t('manage.tabs.maintenance'))}
-        {tab(`/manage/${labId}/incidents`, t('manage.tabs.incidents'))}
-        {tab(`/manage/${labId}/groups`, t('manage.tabs.groups'))}
-        {tab(`/manage/${labId}/settings`, t('manage.tabs.settings'))}
-        {tab(`/audit?labId=${labId}`, t('audit.link'))}
-      </nav>
+      {readOnly ? (
+        <nav className="tabs" aria-label={t('manage.sections')}>
+          {tab(`/manage/${labId}/maintenance`, t('manage.tabs.maintenance'))}
+          {tab(`/manage/${labId}/incidents`, t('manage.tabs.incidents'))}
+        </nav>
+      ) : (
+        <nav className="tabs" aria-label={t('manage.sections')}>
+          {tab(`/manage/${labId}`, t('manage.tabs.queue'), true)}
+          {tab(`/manage/${labId}/today`, t('manage.tabs.today'))}
+          {tab(`/manage/${labId}/certifications`, t('manage.tabs.certifications'))}
+          {tab(`/manage/${labId}/maintenance`, t('manage.tabs.maintenance'))}
+          {tab(`/manage/${labId}/incidents`, t('manage.tabs.incidents'))}
+          {tab(`/manage/${labId}/groups`, t('manage.tabs.groups'))}
+          {tab(`/manage/${labId}/settings`, t('manage.tabs.settings'))}
+          {tab(`/audit?labId=${labId}`, t('audit.link'))}
+        </nav>
+      )}
       {!pathname.startsWith(`/manage/${labId}/maintenance`) && (
         <MaintenanceDueBanner labId={labId} href={`/manage/${labId}/maintenance`} />
       )}
-      <Outlet context={{ lab: lab.data, machines: machines.data, lookup } satisfies LabContext} />
+      <Outlet context={{ lab: lab.data, machines: machines.data, lookup, readOnly } satisfies LabContext} />
     </>
   );
 }
@@ -357,7 +384,7 @@ function SettingsTab() {
 
 export default function ManageArea() {
   return (
-    <RequireAuth roles={['manager', 'admin']} fallback={<Loading />} forbidden={<ForbiddenPage />}>
+    <RequireAuth roles={['manager', 'admin', 'department']} fallback={<Loading />} forbidden={<ForbiddenPage />}>
       <Routes>
         <Route index element={<ManageHome />} />
         <Route path=":labId" element={<ManageLabLayout />}>

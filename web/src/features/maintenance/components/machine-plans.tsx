@@ -1,4 +1,5 @@
 // A machine's preventive maintenance plans: add, edit, delete, and record the work as done.
+// Read-only for the department, who sees the plans of every lab but keeps none.
 import type { Machine, MaintenancePlan, MaintenancePlanDone } from '@fablab/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +10,14 @@ import { MarkDoneDialog } from './mark-done-dialog';
 import { PlanDialog } from './plan-dialog';
 import { PlanDueBadge, PlanProgress, usePlanRule } from './plan-status';
 
-export function MachinePlans({ machine, zone }: { machine: Machine; zone: string }) {
+interface Props {
+  machine: Machine;
+  zone: string;
+  /** Shows the plans without the buttons that change them. */
+  readOnly?: boolean;
+}
+
+export function MachinePlans({ machine, zone, readOnly = false }: Props) {
   const { t } = useTranslation();
   const rule = usePlanRule();
   const plans = useMaintenancePlans(machine.id);
@@ -27,16 +35,18 @@ export function MachinePlans({ machine, zone }: { machine: Machine; zone: string
     <section className="card" aria-labelledby="plans-title">
       <div className="toolbar-row">
         <h2 id="plans-title">{t('maintenancePlans.heading', { machine: machine.name })}</h2>
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => {
-            setMessage(null);
-            setEditing('new');
-          }}
-        >
-          {t('maintenancePlans.add')}
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setMessage(null);
+              setEditing('new');
+            }}
+          >
+            {t('maintenancePlans.add')}
+          </button>
+        )}
       </div>
       <div aria-live="polite" className="feedback-region">
         {message && (
@@ -60,57 +70,63 @@ export function MachinePlans({ machine, zone }: { machine: Machine; zone: string
                 <p>{rule(p)}</p>
                 <PlanProgress plan={p} zone={zone} />
               </div>
-              <div className="list-item-actions">
-                <button
-                  type="button"
-                  className="button button-small button-primary"
-                  aria-label={t('maintenancePlans.markDoneNamed', { title: p.title })}
-                  onClick={() => {
-                    setMessage(null);
-                    setDoing(p);
-                  }}
-                >
-                  {t('maintenancePlans.markDone')}
-                </button>
-                <button
-                  type="button"
-                  className="button button-small"
-                  aria-label={t('maintenancePlans.editNamed', { title: p.title })}
-                  onClick={() => {
-                    setMessage(null);
-                    setEditing(p);
-                  }}
-                >
-                  {t('common.edit')}
-                </button>
-                <button
-                  type="button"
-                  className="button button-small"
-                  disabled={remove.isPending}
-                  aria-label={t('maintenancePlans.deleteNamed', { title: p.title })}
-                  onClick={() => {
-                    if (window.confirm(t('maintenancePlans.deleteConfirm', { title: p.title })))
-                      remove.mutate({ machineId: p.machineId, planId: p.id });
-                  }}
-                >
-                  {t('common.delete')}
-                </button>
-              </div>
+              {!readOnly && (
+                <div className="list-item-actions">
+                  <button
+                    type="button"
+                    className="button button-small button-primary"
+                    aria-label={t('maintenancePlans.markDoneNamed', { title: p.title })}
+                    onClick={() => {
+                      setMessage(null);
+                      setDoing(p);
+                    }}
+                  >
+                    {t('maintenancePlans.markDone')}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-label={t('maintenancePlans.editNamed', { title: p.title })}
+                    onClick={() => {
+                      setMessage(null);
+                      setEditing(p);
+                    }}
+                  >
+                    {t('common.edit')}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    disabled={remove.isPending}
+                    aria-label={t('maintenancePlans.deleteNamed', { title: p.title })}
+                    onClick={() => {
+                      if (window.confirm(t('maintenancePlans.deleteConfirm', { title: p.title })))
+                        remove.mutate({ machineId: p.machineId, planId: p.id });
+                    }}
+                  >
+                    {t('common.delete')}
+                  </button>
+                </div>
+              )}
             </li>
           ))}
         </ul>
       )}
-      <PlanDialog
-        editing={editing}
-        machineId={machine.id}
-        zone={zone}
-        onClose={() => setEditing(null)}
-        onSaved={(plan) => {
-          setEditing(null);
-          setMessage(t('maintenancePlans.saved', { title: plan.title }));
-        }}
-      />
-      <MarkDoneDialog plan={doing} onClose={() => setDoing(null)} onDone={done} />
+      {!readOnly && (
+        <>
+          <PlanDialog
+            editing={editing}
+            machineId={machine.id}
+            zone={zone}
+            onClose={() => setEditing(null)}
+            onSaved={(plan) => {
+              setEditing(null);
+              setMessage(t('maintenancePlans.saved', { title: plan.title }));
+            }}
+          />
+          <MarkDoneDialog plan={doing} onClose={() => setDoing(null)} onDone={done} />
+        </>
+      )}
     </section>
   );
 }

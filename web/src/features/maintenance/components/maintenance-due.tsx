@@ -1,5 +1,5 @@
 // The lab's plans that are due now: a banner over every manage screen, and the full list with a
-// way to record the work on the spot.
+// way to record the work on the spot (not for the department, who only reads).
 import type { MaintenancePlan, MaintenancePlanDone } from '@fablab/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,9 +26,11 @@ interface ListProps {
   zone: string;
   /** Where the plans of one machine are shown. */
   machineHref: (machineId: string) => string;
+  /** Leaves out marking a plan done. */
+  readOnly?: boolean;
 }
 
-export function MaintenanceDueList({ labId, zone, machineHref }: ListProps) {
+export function MaintenanceDueList({ labId, zone, machineHref, readOnly = false }: ListProps) {
   const { t } = useTranslation();
   const rule = usePlanRule();
   const due = useMaintenanceDue(labId);
@@ -65,17 +67,19 @@ export function MaintenanceDueList({ labId, zone, machineHref }: ListProps) {
                 <PlanProgress plan={p} zone={zone} />
               </div>
               <div className="list-item-actions">
-                <button
-                  type="button"
-                  className="button button-small button-primary"
-                  aria-label={t('maintenancePlans.markDoneNamed', { title: `${p.machineName} · ${p.title}` })}
-                  onClick={() => {
-                    setMessage(null);
-                    setDoing(p);
-                  }}
-                >
-                  {t('maintenancePlans.markDone')}
-                </button>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="button button-small button-primary"
+                    aria-label={t('maintenancePlans.markDoneNamed', { title: `${p.machineName} · ${p.title}` })}
+                    onClick={() => {
+                      setMessage(null);
+                      setDoing(p);
+                    }}
+                  >
+                    {t('maintenancePlans.markDone')}
+                  </button>
+                )}
                 <Link className="button button-small" to={machineHref(p.machineId)}>
                   {t('maintenanceDue.openMachine')}
                 </Link>
@@ -84,7 +88,7 @@ export function MaintenanceDueList({ labId, zone, machineHref }: ListProps) {
           ))}
         </ul>
       )}
-      <MarkDoneDialog plan={doing} onClose={() => setDoing(null)} onDone={done} />
+      {!readOnly && <MarkDoneDialog plan={doing} onClose={() => setDoing(null)} onDone={done} />}
     </section>
   );
 }

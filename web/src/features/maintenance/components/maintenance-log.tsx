@@ -1,4 +1,5 @@
-// A machine's maintenance log, newest first: the work done on it, by whom, at what cost.
+// A machine's maintenance log, newest first: the work done on it, by whom, at what cost. The
+// department reads it without the form, and without the names (the API sends none).
 import type { Machine } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
@@ -104,7 +105,14 @@ function LogEntryForm({
   );
 }
 
-export function MaintenanceLog({ machine, zone }: { machine: Machine; zone: string }) {
+interface Props {
+  machine: Machine;
+  zone: string;
+  /** Leaves out writing a new entry. */
+  readOnly?: boolean;
+}
+
+export function MaintenanceLog({ machine, zone, readOnly = false }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const vnd = useVnd();
@@ -117,16 +125,18 @@ export function MaintenanceLog({ machine, zone }: { machine: Machine; zone: stri
     <section className="card" aria-labelledby="log-title">
       <div className="toolbar-row">
         <h2 id="log-title">{t('maintenanceLog.heading', { machine: machine.name })}</h2>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setMessage(null);
-            setAdding(true);
-          }}
-        >
-          {t('maintenanceLog.add')}
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setMessage(null);
+              setAdding(true);
+            }}
+          >
+            {t('maintenanceLog.add')}
+          </button>
+        )}
       </div>
       <div aria-live="polite" className="feedback-region">
         {message && (
@@ -176,19 +186,21 @@ export function MaintenanceLog({ machine, zone }: { machine: Machine; zone: stri
           </button>
         </div>
       )}
-      <Dialog open={adding} title={t('maintenanceLog.addTitle')} onClose={() => setAdding(false)}>
-        {adding && (
-          <LogEntryForm
-            machine={machine}
-            zone={zone}
-            onClose={() => setAdding(false)}
-            onSaved={() => {
-              setAdding(false);
-              setMessage(t('maintenanceLog.saved'));
-            }}
-          />
-        )}
-      </Dialog>
+      {!readOnly && (
+        <Dialog open={adding} title={t('maintenanceLog.addTitle')} onClose={() => setAdding(false)}>
+          {adding && (
+            <LogEntryForm
+              machine={machine}
+              zone={zone}
+              onClose={() => setAdding(false)}
+              onSaved={() => {
+                setAdding(false);
+                setMessage(t('maintenanceLog.saved'));
+              }}
+            />
+          )}
+        </Dialog>
+      )}
     </section>
   );
 }
