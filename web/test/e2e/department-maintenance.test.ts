@@ -4,7 +4,7 @@ import type { Lab, Machine, User } from '@fablab/shared';
 import type { Browser } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiGet, apiToken, labsOf, machinesOf } from './helpers/api';
+import { apiGet, apiPost, apiToken, labsOf, machinesOf } from './helpers/api';
 import { DESKTOP, launchBrowser, newContext, screenshot, signIn } from './helpers/browser';
 import { LAB_ZONE } from './helpers/dates';
 import { startApp, type RunningApp } from './helpers/server';
@@ -13,17 +13,6 @@ let app: RunningApp;
 let browser: Browser;
 let lab: Lab;
 let machine: Machine;
-
-async function apiPost<T>(path: string, token: string, body: unknown): Promise<T> {
-  const response = await fetch(`${app.baseUrl}/api${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201 && response.status !== 200)
-    throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 beforeAll(async () => {
   app = await startApp();
@@ -47,27 +36,32 @@ test('the department reads a lab’s maintenance and incidents, read-only and wi
   const manager = await apiGet<User>(app.baseUrl, '/me', managerToken);
   const maker = await apiGet<User>(app.baseUrl, '/me', makerToken);
   const today = DateTime.now().setZone(LAB_ZONE);
-  await apiPost(`/machines/${machine.id}/maintenance-plans`, managerToken, {
+  await apiPost(app.baseUrl, `/machines/${machine.id}/maintenance-plans`, managerToken, {
     title: 'Hiệu chuẩn cảm biến nhiệt',
     everyDays: 30,
     lastDoneAt: today.minus({ days: 40 }).toUTC().toISO(),
   });
-  const quarterly = await apiPost<{ id: string }>(`/machines/${machine.id}/maintenance-plans`, managerToken, {
-    title: 'Thay bộ lọc khí',
-    everyDays: 90,
-  });
-  await apiPost(`/machines/${machine.id}/maintenance-plans/${quarterly.id}/done`, managerToken, {
+  const quarterly = await apiPost<{ id: string }>(
+    app.baseUrl,
+    `/machines/${machine.id}/maintenance-plans`,
+    managerToken,
+    {
+      title: 'Thay bộ lọc khí',
+      everyDays: 90,
+    },
+  );
+  await apiPost(app.baseUrl, `/machines/${machine.id}/maintenance-plans/${quarterly.id}/done`, managerToken, {
     description: 'Thay bộ lọc HEPA',
     costVnd: 250000,
   });
   const start = today.minus({ days: 5 }).set({ hour: 3, minute: 10, second: 0, millisecond: 0 });
-  const session = await apiPost<{ id: string }>('/usage', managerToken, {
+  const session = await apiPost<{ id: string }>(app.baseUrl, '/usage', managerToken, {
     machineId: machine.id,
     userId: maker.id,
     start: start.toUTC().toISO(),
     end: start.plus({ minutes: 20 }).toUTC().toISO(),
   });
-  await apiPost(`/usage/${session.id}/incidents`, makerToken, {
+  await apiPost(app.baseUrl, `/usage/${session.id}/incidents`, makerToken, {
     kind: 'damage',
     description: 'Nắp buồng ủ bị nứt ở bản lề',
   });

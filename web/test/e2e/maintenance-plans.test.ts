@@ -5,7 +5,7 @@ import type { Lab, Machine, User } from '@fablab/shared';
 import type { Browser } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiGet, apiToken, labsOf, machinesOf } from './helpers/api';
+import { apiGet, apiPost, apiToken, labsOf, machinesOf } from './helpers/api';
 import { DESKTOP, launchBrowser, newContext, screenshot, signIn } from './helpers/browser';
 import { LAB_ZONE } from './helpers/dates';
 import { startApp, type RunningApp } from './helpers/server';
@@ -14,16 +14,6 @@ let app: RunningApp;
 let browser: Browser;
 let lab: Lab;
 let machine: Machine;
-
-async function apiPost<T>(path: string, token: string, body: unknown): Promise<T> {
-  const response = await fetch(`${app.baseUrl}/api${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 beforeAll(async () => {
   app = await startApp();
@@ -150,13 +140,13 @@ test('a manager plans maintenance, sees it due, marks it done, and reads the log
   const makerToken = await apiToken(app.baseUrl, 'maker1@fablab.local');
   const maker = await apiGet<User>(app.baseUrl, '/me', makerToken);
   const start = today.minus({ days: 5 }).set({ hour: 3, minute: 10, second: 0, millisecond: 0 });
-  const session = await apiPost<{ id: string }>('/usage', managerToken, {
+  const session = await apiPost<{ id: string }>(app.baseUrl, '/usage', managerToken, {
     machineId: machine.id,
     userId: maker.id,
     start: start.toUTC().toISO(),
     end: start.plus({ minutes: 20 }).toUTC().toISO(),
   });
-  await apiPost(`/usage/${session.id}/incidents`, makerToken, {
+  await apiPost(app.baseUrl, `/usage/${session.id}/incidents`, makerToken, {
     kind: 'malfunction',
     description: 'Trục Z phát ra tiếng kêu lạ khi hạ xuống',
   });

@@ -19,6 +19,18 @@ export async function apiGet<T>(baseUrl: string, path: string, token?: string): 
   return (await response.json()) as T;
 }
 
+/** Sets up what a test needs but does not itself test (a plan, a walk-in, an incident). */
+export async function apiPost<T>(baseUrl: string, path: string, token: string, body: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}/api${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201 && response.status !== 200)
+    throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 export async function labsOf(baseUrl: string): Promise<Lab[]> {
   return (await apiGet<{ items: Lab[] }>(baseUrl, '/labs')).items;
 }
