@@ -38,6 +38,22 @@ export function FormError({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * What an action just did, read out by screen readers: the live region stays in the page, so a
+ * message that appears in it is announced.
+ */
+export function StatusMessage({ message }: { message: string | null }) {
+  return (
+    <div aria-live="polite" className="feedback-region">
+      {message && (
+        <p className="feedback feedback-ok" role="status">
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="state state-empty">{children}</p>;
 }

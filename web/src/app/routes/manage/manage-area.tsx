@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation, useParams, useSearchParams, Link } from 'react-router';
-import { Empty, ErrorState, Loading } from '../../../components/ui/states';
+import { Empty, ErrorState, Loading, StatusMessage } from '../../../components/ui/states';
 import { ApprovalQueue } from '../../../features/bookings/components/approval-queue';
 import { BookingDialog, type BookingDraft } from '../../../features/bookings/components/booking-dialog';
 import type { MachineLookup } from '../../../features/bookings/components/booking-lookup';
@@ -271,13 +271,7 @@ function TodayTab() {
               ? t('manage.dragBookHint')
               : t('manage.dragWalkInHint')}
         </p>
-        <div aria-live="polite" className="feedback-region">
-          {message && (
-            <p className="feedback feedback-ok" role="status">
-              {message}
-            </p>
-          )}
-        </div>
+        <StatusMessage message={message} />
         <ManagerDayCalendar
           labId={lab.id}
           zone={lab.timezone}

@@ -3,7 +3,7 @@
 import type { Machine, MaintenancePlan, MaintenancePlanDone } from '@fablab/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { Empty, ErrorState, FormError, Loading, StatusMessage } from '../../../components/ui/states';
 import { useDeletePlan } from '../api/delete-plan';
 import { useMaintenancePlans } from '../api/get-maintenance-plans';
 import { MarkDoneDialog } from './mark-done-dialog';
@@ -48,13 +48,7 @@ export function MachinePlans({ machine, zone, readOnly = false }: Props) {
           </button>
         )}
       </div>
-      <div aria-live="polite" className="feedback-region">
-        {message && (
-          <p className="feedback-ok" role="status">
-            {message}
-          </p>
-        )}
-      </div>
+      <StatusMessage message={message} />
       <FormError error={remove.error} />
       {plans.isPending && <Loading />}
       {plans.isError && <ErrorState error={plans.error} onRetry={() => void plans.refetch()} />}

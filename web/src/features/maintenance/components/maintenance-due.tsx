@@ -4,7 +4,7 @@ import type { MaintenancePlan, MaintenancePlanDone } from '@fablab/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Empty, ErrorState, Loading } from '../../../components/ui/states';
+import { Empty, ErrorState, Loading, StatusMessage } from '../../../components/ui/states';
 import { useMaintenanceDue } from '../api/get-maintenance-due';
 import { MarkDoneDialog } from './mark-done-dialog';
 import { PlanDueBadge, PlanProgress, usePlanRule } from './plan-status';
@@ -45,13 +45,7 @@ export function MaintenanceDueList({ labId, zone, machineHref, readOnly = false 
   return (
     <section className="card section" aria-labelledby="due-title">
       <h2 id="due-title">{t('maintenanceDue.title')}</h2>
-      <div aria-live="polite" className="feedback-region">
-        {message && (
-          <p className="feedback-ok" role="status">
-            {message}
-          </p>
-        )}
-      </div>
+      <StatusMessage message={message} />
       {due.isPending && <Loading />}
       {due.isError && <ErrorState error={due.error} onRetry={() => void due.refetch()} />}
       {due.data && due.data.length === 0 && <Empty>{t('maintenanceDue.none')}</Empty>}

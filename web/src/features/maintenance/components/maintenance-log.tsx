@@ -5,13 +5,13 @@ import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
-import { Badge, Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { Badge, Empty, ErrorState, FormError, Loading, StatusMessage } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
 import { useFormat } from '../../../lib/datetime';
 import { useAddLogEntry } from '../api/add-log-entry';
 import { useMaintenanceLog } from '../api/get-maintenance-log';
-import { CostField, parseCost } from './cost-field';
 import { useVnd } from './plan-status';
+import { useWorkDoneFields } from './work-done-fields';
 
 const PAGE = 50;
 /** The server's largest page. */
@@ -34,26 +34,16 @@ function LogEntryForm({
   const [now] = useState(() => DateTime.now().setZone(zone));
   const [date, setDate] = useState(now.toISODate() as string);
   const [time, setTime] = useState(now.toFormat('HH:mm'));
-  const [description, setDescription] = useState('');
-  const [cost, setCost] = useState('');
-  const [parts, setParts] = useState('');
-  const costVnd = parseCost(cost);
+  const fields = useWorkDoneFields();
+  const { work } = fields;
   const performedAt = DateTime.fromISO(`${date}T${time}`, { zone });
-  const valid = description.trim().length > 0 && costVnd !== null && performedAt.isValid;
+  const valid = work !== null && performedAt.isValid;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!valid) return;
+    if (!work || !performedAt.isValid) return;
     add.mutate(
-      {
-        machineId: machine.id,
-        body: {
-          description: description.trim(),
-          performedAt: performedAt.toUTC().toISO() as string,
-          ...(costVnd ? { costVnd } : {}),
-          ...(parts.trim() ? { parts: parts.trim() } : {}),
-        },
-      },
+      { machineId: machine.id, body: { ...work, performedAt: performedAt.toUTC().toISO() as string } },
       { onSuccess: onSaved },
     );
   }
@@ -63,16 +53,7 @@ function LogEntryForm({
       <p>
         <strong>{machine.name}</strong>
       </p>
-      <label className="field">
-        <span>{t('maintenanceLog.description')}</span>
-        <textarea
-          required
-          rows={3}
-          maxLength={2000}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </label>
+      {fields.description}
       <div className="form-row">
         <label className="field">
           <span>{t('maintenanceLog.date')}</span>
@@ -83,15 +64,7 @@ function LogEntryForm({
           <TimeSelect value={time} onChange={setTime} />
         </label>
       </div>
-      <div className="form-row">
-        <CostField value={cost} onChange={setCost} />
-        <label className="field">
-          <span>
-            {t('maintenanceLog.parts')} {t('common.optional')}
-          </span>
-          <input maxLength={2000} value={parts} onChange={(e) => setParts(e.target.value)} />
-        </label>
-      </div>
+      {fields.costAndParts}
       <FormError error={add.error} />
       <div className="form-actions">
         <button type="button" className="button" onClick={onClose}>
@@ -138,13 +111,7 @@ export function MaintenanceLog({ machine, zone, readOnly = false }: Props) {
           </button>
         )}
       </div>
-      <div aria-live="polite" className="feedback-region">
-        {message && (
-          <p className="feedback-ok" role="status">
-            {message}
-          </p>
-        )}
-      </div>
+      <StatusMessage message={message} />
       {log.isPending && <Loading />}
       {log.isError && <ErrorState error={log.error} onRetry={() => void log.refetch()} />}
       {log.data && log.data.items.length === 0 && <Empty>{t('maintenanceLog.none')}</Empty>}
