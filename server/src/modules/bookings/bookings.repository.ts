@@ -102,13 +102,6 @@ export function createBookingRepository(db: DbOrTx) {
       return row;
     },
 
-    async closuresOfLab(labId: string, tx: DbOrTx = db): Promise<Array<{ from: string; to: string }>> {
-      return tx
-        .select({ from: closures.fromDate, to: closures.toDate })
-        .from(closures)
-        .where(eq(closures.labId, labId));
-    },
-
     /** A member's role, the labs they manage, and whether the account is usable (not disabled or deleted). */
     async findMember(
       userId: string,
