@@ -19,13 +19,17 @@ describe('in-app notifications', () => {
   it('lists the caller’s own, newest first, with unread counts; marks one or all as read', async () => {
     const member = await ctx.createUser();
     const someoneElse = await ctx.createUser();
-    // Separate transactions, so each gets its own creation time.
+    // Separate transactions a few milliseconds apart, so each gets its own creation time (two
+    // quick enough transactions on PGlite can read the same now()).
+    const apart = () => new Promise((resolve) => setTimeout(resolve, 5));
     await notify(ctx.db, {
       userId: member.id,
       kind: 'booking_approved',
       data: { reason: null, machineName: 'Máy in 3D' },
     });
+    await apart();
     await notify(ctx.db, { userId: member.id, kind: 'booking_rejected', data: { reason: 'Đã kín lịch' } });
+    await apart();
     await notify(ctx.db, {
       userId: member.id,
       kind: 'certification_granted',
