@@ -1,6 +1,7 @@
 // The maker's booking flow on a 390 px wide phone: the lab, its calendar, the booking form, and
 // the booking in "my bookings", without sideways scrolling of the page itself.
 import type { Lab, LabWithClosures, Machine } from '@fablab/shared';
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { apiGet, labsOf, machinesOf } from './helpers/api';
@@ -72,7 +73,13 @@ test('a maker books from a phone', async () => {
 
   await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('link', { name: 'Lịch của tôi' }).click();
-  const item = page.getByRole('listitem').filter({ hasText: machine.name }).filter({ hasText: '13:00–14:00' });
+  // The demo's own bookings on this machine may share the hour or the reason on other days: the
+  // item is the one of this day and hour.
+  const shownDay = DateTime.fromISO(day).toFormat('dd/MM/yyyy');
+  const item = page
+    .getByRole('listitem')
+    .filter({ hasText: machine.name })
+    .filter({ hasText: `${shownDay} 13:00–14:00` });
   await item.getByText('Đã duyệt').waitFor();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await screenshot(page, 'my-bookings-phone');
@@ -82,11 +89,12 @@ test('a maker books from a phone', async () => {
   const confirm = page.getByRole('dialog', { name: 'Hủy lượt đặt?' });
   await confirm.getByLabel('Lý do (không bắt buộc)').fill('Đổi kế hoạch');
   await confirm.getByRole('button', { name: 'Hủy lượt đặt' }).click();
-  await page
+  const cancelled = page
     .getByRole('listitem')
     .filter({ hasText: machine.name })
-    .filter({ hasText: 'Đổi kế hoạch' })
-    .getByText('Đã hủy')
-    .waitFor();
+    .filter({ hasText: `${shownDay} 13:00–14:00` })
+    .filter({ hasText: 'Đổi kế hoạch' });
+  await cancelled.getByText('Đã hủy').waitFor();
+  expect(await cancelled.count()).toBe(1);
   await context.close();
 });
