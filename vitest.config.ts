@@ -5,7 +5,20 @@ const shared = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url));
 const resolve = { alias: { '@fablab/shared': shared } };
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-// Database suites run on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set.
+const serverSuite = (name: string, db: 'embedded' | 'postgres') => ({
+  resolve,
+  test: {
+    name,
+    include: ['server/test/**/*.test.ts'],
+    env: { TEST_DB: db },
+    globalSetup: [`server/test/setup/${db}.ts`],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+// Database suites run on the embedded PostgreSQL (the shipped binaries, one server per run), and
+// again on the PostgreSQL named by TEST_DATABASE_URL when it is set.
 export default defineConfig({
   test: {
     projects: [
@@ -13,30 +26,8 @@ export default defineConfig({
         resolve,
         test: { name: 'shared', include: ['shared/test/**/*.test.ts'] },
       },
-      {
-        resolve,
-        test: {
-          name: 'server:pglite',
-          include: ['server/test/**/*.test.ts'],
-          env: { TEST_DB: 'pglite' },
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-        },
-      },
-      ...(onPostgres
-        ? [
-            {
-              resolve,
-              test: {
-                name: 'server:postgres',
-                include: ['server/test/**/*.test.ts'],
-                env: { TEST_DB: 'postgres' },
-                testTimeout: 60_000,
-                hookTimeout: 120_000,
-              },
-            },
-          ]
-        : []),
+      serverSuite('server:embedded', 'embedded'),
+      ...(onPostgres ? [serverSuite('server:postgres', 'postgres')] : []),
       {
         resolve,
         test: {

@@ -1,6 +1,6 @@
 // The environment, read and checked once. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,7 @@ export interface RateLimits {
 export interface AppConfig {
   port: number;
   host: string;
-  /** A real PostgreSQL; when absent the embedded PGlite database under dataDir is used. */
+  /** A real PostgreSQL; when absent the server runs its own embedded PostgreSQL under dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
@@ -36,6 +36,10 @@ export interface AppConfig {
   webDist: string;
   /** The database pool size for PostgreSQL. */
   dbPoolSize: number;
+  /** Longest wait for a statement's answer before the request gets 503 DB_UNAVAILABLE. */
+  dbQueryTimeoutMs?: number;
+  /** How long the server keeps trying to reach DATABASE_URL at start before it exits 1. */
+  dbConnectRetryMs?: number;
   /** Serialized availability answers kept per process (calendars); 0 turns the cache off. */
   availabilityCacheEntries: number;
   /** Minutes before a booking's start when its member is reminded; default 24 h and 1 h. */
@@ -69,11 +73,19 @@ function minutesList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): 
 /** The demo's JWT secret: generated once and kept beside the embedded database. */
 function embeddedSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  try {
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw new ConfigError(`DATA_DIR ${dataDir} is a file, not a folder`);
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'it is not writable' : code === 'ENOTDIR' ? 'a part of its path is a file' : (err as Error).message;
+    throw new ConfigError(`DATA_DIR ${dataDir} cannot hold the data: ${why}`);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -111,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsIntervalMs: int(env, 'JOBS_INTERVAL_MS', 30_000),
     webDist: path.resolve(env.WEB_DIST || path.join(repoRoot, 'web', 'dist')),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1),
+    dbQueryTimeoutMs: int(env, 'DB_QUERY_TIMEOUT_MS', 10_000, 100),
+    dbConnectRetryMs: int(env, 'DB_CONNECT_RETRY_MS', 30_000),
     availabilityCacheEntries: int(env, 'AVAILABILITY_CACHE_ENTRIES', 500),
     reminderOffsetsMinutes: minutesList(env, 'REMINDER_OFFSETS_MINUTES', [1440, 60]),
   };

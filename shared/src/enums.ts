@@ -109,6 +109,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'REFERENCE_NOT_FOUND',
   'DB_UNAVAILABLE',
+  'STORAGE_FULL',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -337,7 +337,13 @@ export const AuditEntry = Type.Object({
 });
 export type AuditEntry = Static<typeof AuditEntry>;
 
-export const Health = Type.Object({ status: Type.String(), db: Type.String() });
+export const Health = Type.Object({
+  status: Type.String(),
+  db: Type.String(),
+  /** `full` when writes fail for lack of disk space. */
+  storage: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String()),
+});
 
 export { Type };
 export type { Static };

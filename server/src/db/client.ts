@@ -1,9 +1,5 @@
-// One database handle for the whole app: node-postgres when DATABASE_URL names a real
-// PostgreSQL, otherwise the embedded PGlite (real Postgres in WASM, file-backed).
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+// One database handle for the whole app: node-postgres on a pool, to the PostgreSQL named by
+// DATABASE_URL or to the embedded one the server starts (see embedded.ts and lib/bootstrap.ts).
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -22,22 +18,30 @@ export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;
-  kind: 'postgres' | 'pglite';
+  /** `embedded`: the server's own PostgreSQL under DATA_DIR; `postgres`: DATABASE_URL. */
+  kind: 'postgres' | 'embedded';
   /** Raw SQL with parameters, for the few places drizzle has no builder (advisory locks, LISTEN). */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   migrate(): Promise<void>;
   close(): Promise<void>;
-  /** Only for PostgreSQL: the pool, for LISTEN/NOTIFY and benchmarks. */
-  pool?: pg.Pool;
+  /** The pool, for LISTEN/NOTIFY, snapshots and benchmarks. */
+  pool: pg.Pool;
+  /** Folder whose free space decides whether writes can succeed (the embedded DATA_DIR). */
+  storageDir?: string;
 }
 
 export const migrationsFolder = path.join(repoRoot, 'migrations');
 
 export interface ConnectOptions {
+  /** A connection string, or explicit settings (the embedded server's socket). */
   databaseUrl?: string;
-  /** Folder of the embedded database; undefined keeps it in memory (tests). */
-  dataDir?: string;
+  connection?: pg.ClientConfig;
   poolSize?: number;
+  kind?: Database['kind'];
+  /** Longest a statement may wait for its answer before the request gets 503. */
+  queryTimeoutMs?: number;
+  onClose?: () => Promise<void>;
+  storageDir?: string;
 }
 
 // timestamptz arrives as Date, numeric/bigint (counts, sums) as JS numbers rather than strings.
@@ -45,51 +49,39 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 export async function connect(options: ConnectOptions): Promise<Database> {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
-      // A connection that dies silently mid-query (a network cut) must not hold its pool client
-      // forever: the query fails after this long and the client goes back to the pool.
-      query_timeout: 15_000,
-      idleTimeoutMillis: 30_000,
-    });
-    // A client that loses its server (idle in the pool, or checked out between two statements of
-    // a transaction) must not crash the process: the query in progress or the next one reports it.
-    pool.on('error', () => {});
-    pool.on('connect', (client) => {
-      client.on('error', () => {});
-    });
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
-    db.transaction = transactionsOnOwnClients(pool);
-    return {
-      db,
-      kind: 'postgres',
-      pool,
-      async query<T>(text: string, params: unknown[] = []) {
-        const res = await pool.query(text, params);
-        return res.rows as T[];
-      },
-      migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
-      close: () => pool.end(),
-    };
-  }
-  const client = await PGlite.create({
-    dataDir: options.dataDir,
-    extensions: { btree_gist },
-    parsers: { [pgliteTypes.NUMERIC]: (v: string) => Number(v) },
+  if (!options.databaseUrl && !options.connection) throw new Error('connect needs a databaseUrl or connection settings');
+  const pool = new pg.Pool({
+    ...(options.connection ?? {}),
+    ...(options.databaseUrl ? { connectionString: options.databaseUrl } : {}),
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // A connection that stalls or dies silently mid-query (a network cut, a frozen server) must
+    // not hold its request or its pool client for long: the query fails (503) and the client goes.
+    query_timeout: options.queryTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
   });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // A client that loses its server (idle in the pool, or checked out between two statements of
+  // a transaction) must not crash the process: the query in progress or the next one reports it.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  db.transaction = transactionsOnOwnClients(pool);
   return {
     db,
-    kind: 'pglite',
+    kind: options.kind ?? 'postgres',
+    pool,
+    storageDir: options.storageDir,
     async query<T>(text: string, params: unknown[] = []) {
-      const res = await client.query(text, params);
+      const res = await pool.query(text, params);
       return res.rows as T[];
     },
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
-    close: () => client.close(),
+    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+    async close() {
+      await pool.end();
+      await options.onClose?.();
+    },
   };
 }
 

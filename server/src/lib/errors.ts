@@ -68,16 +68,30 @@ export function isDbUnavailable(err: unknown): boolean {
     if (typeof code === 'string') {
       if (CONNECTION_ERRORS.has(code)) return true;
       // admin_shutdown, crash_shutdown, cannot_connect_now, connection exceptions (class 08)
-      if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08')) return true;
+      // and a statement cancelled by a timeout (57014): the database is too slow to count on now.
+      if (code === '57P01' || code === '57P02' || code === '57P03' || code === '57014' || code.startsWith('08')) return true;
     }
     const message = (e as { message?: unknown }).message;
     if (
       typeof message === 'string' &&
-      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Query read timeout/i.test(
         message,
       )
     )
       return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** True when the database refused a write because its disk is full (disk_full, or out of space for WAL). */
+export function isStorageFull(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state === '53100') return true;
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /No space left on device/i.test(message)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

@@ -2,7 +2,14 @@
 // 5xx messages are masked and logged with the request id, so no stack trace reaches a client.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, constraintName, isDbUnavailable, sqlState, statusText } from '../lib/errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** When a write last failed for a full disk: health reports it until space is free again. */
+    storageHealth: { fullSince: number | undefined };
+  }
+}
+import { DomainError, constraintName, isDbUnavailable, isStorageFull, sqlState, statusText } from '../lib/errors.js';
 
 function reply(statusCode: number, code: string, message: string) {
   return { statusCode, code, error: statusText(statusCode), message };
@@ -25,6 +32,7 @@ function fromSqlState(state: string, err: unknown): { status: number; code: stri
 
 export default fp(
   async function errors(app: FastifyInstance) {
+    app.decorate('storageHealth', { fullSince: undefined as number | undefined });
     app.setErrorHandler((err: FastifyError | DomainError | Error, request, res) => {
       if (err instanceof DomainError) {
         return res.status(err.statusCode).send(reply(err.statusCode, err.code, err.message));
@@ -32,6 +40,11 @@ export default fp(
       const fe = err as FastifyError;
       if (fe.validation) {
         return res.status(400).send(reply(400, 'FST_ERR_VALIDATION', fe.message));
+      }
+      if (isStorageFull(err)) {
+        app.storageHealth.fullSince = Date.now();
+        request.log.error({ err }, 'database storage full');
+        return res.status(503).send(reply(503, 'STORAGE_FULL', 'The database disk is full; nothing was saved. Tell the lab administrator.'));
       }
       if (isDbUnavailable(err)) {
         request.log.warn({ err }, 'database unavailable');

@@ -33,8 +33,6 @@ export default fp(
       const job = registry.get(name);
       if (!job) throw new Error(`No job ${name}`);
       const pool = app.database.pool;
-      // PGlite is one process's private database: no other process can run the job.
-      if (!pool) return job(app, app.clock.now());
       // A session lock on a connection of its own; if this process dies the lock goes with it.
       const client = await pool.connect();
       try {

@@ -4,7 +4,7 @@
 //
 // With PostgreSQL, several server processes may serve one database: publish() is relayed through
 // NOTIFY on one channel, and a dedicated connection LISTENs and emits locally what other processes
-// published. PGlite belongs to one process, so there events stay local.
+// published.
 import { ErrorResponse, Type, Uuid, type LabChangeEvent } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
@@ -146,12 +146,9 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
 const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
   const streams = new Set<ServerResponse>();
 
-  const pool = app.database.pool;
-  if (pool) {
-    const relay = startPgRelay(app, pool);
-    app.addHook('onReady', relay.start);
-    app.addHook('onClose', relay.stop);
-  }
+  const relay = startPgRelay(app, app.database.pool);
+  app.addHook('onReady', relay.start);
+  app.addHook('onClose', relay.stop);
 
   // Open streams never end by themselves; end them before the server closes so close() returns.
   app.addHook('preClose', async () => {

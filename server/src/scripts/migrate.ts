@@ -1,9 +1,14 @@
-// npm run db:migrate: applies migrations/ to the configured database.
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../lib/bootstrap.js';
+// npm run db:migrate: applies migrations/ to the configured database — through the running
+// server's embedded PostgreSQL when a server owns DATA_DIR, never as a second opener of it.
+import { openForScript } from '../lib/bootstrap.js';
+import { runScript } from './run-script.js';
 
-const config = loadConfig();
-const database = await openDatabase(config);
-await database.migrate();
-console.log(`Migrations applied (${database.kind}).`);
-await database.close();
+await runScript(async (config) => {
+  const database = await openForScript(config, 'migrate');
+  try {
+    await database.migrate();
+    console.log(`Migrations applied (${database.kind === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}).`);
+  } finally {
+    await database.close();
+  }
+});

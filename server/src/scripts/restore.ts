@@ -1,17 +1,29 @@
-// npm run restore -- <file>: loads a backup into the embedded database (stop the server first).
+// npm run restore -- <file>: replaces the embedded database with a backup. Refused while a server
+// owns DATA_DIR. The whole file is checked and loaded into a scratch cluster first; the current
+// database is replaced only once that succeeded, and is kept aside.
 import path from 'node:path';
-import { loadConfig } from '../config.js';
-import { restoreEmbedded } from '../lib/backup.js';
+import { readBackup, restoreInto } from '../lib/backup.js';
+import { claimDataDir, currentOwner } from '../lib/data-dir.js';
+import { StartupError } from '../lib/startup-error.js';
+import { runScript } from './run-script.js';
 
-const file = process.argv[2];
-if (!file) {
-  console.error('Usage: npm run restore -- <backup file>');
-  process.exit(1);
-}
-const config = loadConfig();
-if (config.databaseUrl) {
-  console.error('DATABASE_URL is set: restore PostgreSQL with pg_restore / psql (see the README).');
-  process.exit(1);
-}
-const result = await restoreEmbedded(path.resolve(file), path.join(config.dataDir, 'pglite'));
-console.log(`Restored ${file}${result.keptAside ? `; the previous database was kept at ${result.keptAside}` : ''}`);
+await runScript(async (config) => {
+  const file = process.argv[2];
+  if (!file) throw new StartupError('Usage: npm run restore -- <backup file>');
+  if (config.databaseUrl) throw new StartupError('DATABASE_URL is set: restore that PostgreSQL with pg_restore / psql (see the README).');
+  const owner = currentOwner(config.dataDir);
+  if (owner) {
+    throw new StartupError(
+      `DATA_DIR ${config.dataDir} is in use by ${owner.role === 'server' ? 'server' : `"${owner.role}"`} pid ${owner.pid}: stop it before restoring; nothing was changed.`,
+    );
+  }
+  const backup = await readBackup(path.resolve(file));
+  const lock = claimDataDir(config.dataDir, 'restore');
+  try {
+    const result = await restoreInto(config.dataDir, backup);
+    const rows = backup.tables.reduce((n, t) => n + t.rows.length, 0);
+    console.log(`Restored ${file} (${rows} rows, taken ${backup.header.createdAt})${result.keptAside ? `; the previous database is kept at ${result.keptAside}` : ''}`);
+  } finally {
+    lock.release();
+  }
+});

@@ -8,7 +8,6 @@ import { connect, type Database } from '../../src/db/client.js';
 import { createLabEvents } from '../../src/lib/events.js';
 import { createLabCache } from '../../src/lib/lab-cache.js';
 import { TEST_PASSWORD, WEEKDAY_HOURS, createTestContext, fixedClock, testConfig, type TestContext } from '../helpers/app.js';
-import { onPostgres } from '../helpers/database.js';
 import { NOW, act, book, local, setupLab } from './fixtures.js';
 
 const tue = (hhmm: string) => local(`2026-06-02T${hhmm}`);
@@ -249,7 +248,7 @@ describe('the lab cache itself', () => {
   });
 });
 
-describe.runIf(onPostgres)('availability answers across two server processes', () => {
+describe('availability answers across two server processes', () => {
   const replicas: Array<{ app: App; db: Database }> = [];
   let ctx: TestContext;
   beforeAll(async () => {

@@ -4,8 +4,7 @@ import { bookings } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
 import { NOW, book, local, setupLab } from './fixtures.js';
 
-// Only a real PostgreSQL runs transactions side by side; PGlite runs them one at a time.
-describe.runIf(process.env.TEST_DB === 'postgres')('racing for one slot', () => {
+describe('racing for one slot', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext({ clock: fixedClock(NOW) });

@@ -19,7 +19,7 @@ const IN_FLIGHT = 10;
 /** node-postgres names its sessions after PGAPPNAME: how the server's own sessions are told apart. */
 const APP_NAME = 'fablab-shutdown-test';
 
-describe.runIf(process.env.TEST_DB === 'postgres')('graceful shutdown of the built server', () => {
+describe('graceful shutdown of the built server', () => {
   let database: TestDatabase;
   let lab: SeededLab;
   let child: ChildProcess | undefined;

@@ -19,7 +19,7 @@ const SLOTS = 20;
 const RACERS = 10;
 const HOUR = 3_600_000;
 
-describe.runIf(process.env.TEST_DB === 'postgres')('two replicas on one database', () => {
+describe('two replicas on one database', () => {
   let database: TestDatabase;
   const replicas: Array<{ app: App; db: Database; url: string }> = [];
   let lab: SeededLab;

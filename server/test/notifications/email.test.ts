@@ -7,7 +7,6 @@ import { notifications, outbox, passwordResets, users } from '../../src/db/schem
 import { notify } from '../../src/lib/notify.js';
 import { backoffMs, createEmailDelivery } from '../../src/modules/notifications/email-delivery.js';
 import { createTestContext, fixedClock, testConfig, TEST_PASSWORD, type TestContext } from '../helpers/app.js';
-import { onPostgres } from '../helpers/database.js';
 import { insertBooking, readMail, startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from './support.js';
 
 const PUBLIC_URL = 'https://fablab.example.vn';
@@ -299,7 +298,7 @@ describe('email through a real SMTP server', () => {
     receiver = await startSmtpReceiver(inbox, port);
   });
 
-  describe.runIf(onPostgres)('two server processes', () => {
+  describe('two server processes', () => {
     it('send each queued message once when both deliver at the same time', async () => {
       const { lab, machine } = await setup();
       const member = await memberIn('en', 'Many Mails');

@@ -2,7 +2,6 @@ import type { LabChangeEvent } from '@fablab/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createTestContext, testConfig, type TestContext } from '../helpers/app.js';
-import { onPostgres } from '../helpers/database.js';
 import { baseUrl, openSse, type SseClient } from './support.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,7 +79,7 @@ describe('live calendars (server-sent events)', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
-  describe.runIf(onPostgres)('with two server processes on one PostgreSQL database', () => {
+  describe('with two server processes on one PostgreSQL database', () => {
     it('delivers a change published on one process to a calendar connected to the other, once', async () => {
       const second = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
       await second.listen({ port: 0, host: '127.0.0.1' });

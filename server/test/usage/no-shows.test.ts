@@ -4,7 +4,6 @@ import { buildApp } from '../../src/app.js';
 import { auditLog, bookings, notifications } from '../../src/db/schema/index.js';
 import { markNoShows } from '../../src/modules/usage/usage.jobs.js';
 import { createTestContext, fixedClock, testConfig, type TestContext } from '../helpers/app.js';
-import { onPostgres } from '../helpers/database.js';
 import { insertBooking } from './fixtures.js';
 
 const local = (hhmm: string, day = '2026-03-02') => new Date(`${day}T${hhmm}:00+07:00`).toISOString();
@@ -69,7 +68,7 @@ describe('no-shows', () => {
   });
 });
 
-describe.runIf(onPostgres)('no-shows with two server processes on one PostgreSQL', () => {
+describe('no-shows with two server processes on one PostgreSQL', () => {
   const clock = fixedClock(local('08:00', '2026-03-04'));
   let ctx: TestContext;
   let second: Awaited<ReturnType<typeof buildApp>>;

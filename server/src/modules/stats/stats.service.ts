@@ -196,14 +196,13 @@ export function monthsBetween(from: string, to: string): string[] {
 }
 
 /**
- * Where the statistics queries run. On PostgreSQL each runs in its own read-only transaction
+ * Where the statistics queries run. Each runs in its own read-only transaction
  * without JIT (compiling takes longer than these sub-second queries run), without parallel
  * workers (the queries of one answer already run side by side on the pool) and with enough
  * work_mem for their hash aggregates.
  */
 export function statsQueries(database: Pick<Database, 'query' | 'pool'>): StatsDb {
   const pool = database.pool;
-  if (!pool) return database;
   return {
     async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
       const client = await pool.connect();
