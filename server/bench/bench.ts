@@ -11,9 +11,10 @@
 //   3. sign-in (scrypt N=16384, r=8, p=1 per attempt);
 //   4. the server's peak resident memory over the whole run.
 // Prints the figures and writes them to bench-results/bench-<date>.json; --profile also writes the
-// server's CPU profile there (open it in Chrome DevTools or speedscope). Refuses to run without
-// DATABASE_URL. It adds bookings (note "bench") to the database it is given, and cancels them when
-// it starts and between rounds, so that their slots are free again: use a scratch copy.
+// server's CPU profile there (open it in Chrome DevTools or speedscope). Without DATABASE_URL it
+// runs on the embedded default (bench-embedded.ts). It adds bookings (note "bench") to the database
+// it is given, and cancels them when it starts and between rounds, so that their slots are free
+// again: use a scratch copy.
 import {
   DEFAULT_LAB_SETTINGS,
   isoWeekBounds,
@@ -42,9 +43,10 @@ import {
   type CapturedStatement,
 } from './bench-booking-sql.js';
 import { buildServer, startServer, type RunningServer } from './bench-server.js';
+import { defaultBenchDataDir, embeddedTarget } from './bench-embedded.js';
 import { intArg, parseArgs, percentile, randomSource } from './bench-util.js';
 
-const TARGETS = { bookingRatio: 0.6, availabilityP99Ms: 50, peakRssMB: 250 };
+const TARGETS = { bookingRatio: 0.6, availabilityP99Ms: 50, peakRssMB: 250, embeddedCombinedMB: 300 };
 const BENCH_NOTE = 'bench';
 const WARM_UP_SECONDS = 2;
 const DAY = 86_400_000;
@@ -54,13 +56,12 @@ const duration = intArg(args, 'duration', 10, 1, 600);
 const connections = intArg(args, 'connections', 16, 1, 256);
 const bookingRounds = intArg(args, 'rounds', 3, 1, 20);
 const only = new Set(String(args.get('only') ?? 'booking,calendar,login').split(','));
-if (!process.env.DATABASE_URL) {
-  console.error(
-    'npm run bench needs DATABASE_URL: a PostgreSQL database filled by `npm run seed:bulk -- --months 12` (use a scratch copy:\n' +
-      'the run adds bookings). It does not benchmark the embedded demo database.',
-  );
-  process.exit(2);
-}
+// Without DATABASE_URL the embedded default is measured: its own PostgreSQL in a DATA_DIR of the
+// bench's (--data-dir, default bench-results/embedded-data), filled once with a year of data.
+const embedded = process.env.DATABASE_URL
+  ? undefined
+  : await embeddedTarget(path.resolve(String(args.get('data-dir') ?? defaultBenchDataDir)));
+if (embedded) process.env.DATABASE_URL = embedded.url;
 // The bench signs its members' tokens itself, so it hands the server the secret it signs with.
 const jwtSecret = process.env.JWT_SECRET || randomBytes(48).toString('base64url');
 const password = process.env.DEMO_PASSWORD || 'fablab-demo';
@@ -449,6 +450,7 @@ try {
 
   const running = server;
   const url = running.url;
+  embedded?.watch(running.pid);
 
   // ---------- 1. booking creation ----------
   /** Cancels the bookings this run made, so that every slot is free for the next round. */
@@ -641,6 +643,12 @@ try {
   const login = only.has('login') ? await loginPhase() : undefined;
 
   const peakRssMB = round(server.peakRssBytes() / 2 ** 20);
+  const embeddedMemory = embedded && {
+    serverPlusPostgresPeakMB: round(embedded.peakCombinedBytes() / 2 ** 20),
+    postgresPeakPssMB: round(embedded.peakPostgresBytes() / 2 ** 20),
+    target: `≤ ${TARGETS.embeddedCombinedMB} MB`,
+    met: embedded.peakCombinedBytes() / 2 ** 20 <= TARGETS.embeddedCombinedMB,
+  };
   const exitCode = await server.stop();
   server = undefined;
 
@@ -658,7 +666,8 @@ try {
     bookingCreation,
     labWeekAvailability,
     login,
-    memory: { peakRssMB, target: `≤ ${TARGETS.peakRssMB} MB`, met: peakRssMB <= TARGETS.peakRssMB },
+    database: embedded ? `embedded PostgreSQL (${embedded.dataDir})` : 'DATABASE_URL',
+    memory: { peakRssMB, target: `≤ ${TARGETS.peakRssMB} MB`, met: peakRssMB <= TARGETS.peakRssMB, embedded: embeddedMemory },
     serverExitCode: exitCode,
     ...(args.has('profile') ? { cpuProfile: path.relative(repoRoot, profileDir) } : {}),
   };
@@ -708,6 +717,10 @@ try {
   console.log(
     `server peak RSS                 ${peakRssMB} MB (target ≤ ${TARGETS.peakRssMB} MB: ${mark(results.memory.met)}; by phase: ${phasePeaks})`,
   );
+  if (embeddedMemory)
+    console.log(
+      `server + embedded PostgreSQL    ${embeddedMemory.serverPlusPostgresPeakMB} MB peak (server RSS + PostgreSQL PSS ${embeddedMemory.postgresPeakPssMB} MB; target ≤ ${TARGETS.embeddedCombinedMB} MB: ${mark(embeddedMemory.met)})`,
+    );
   console.log(
     `load average after the run      ${os
       .loadavg()
@@ -720,4 +733,5 @@ try {
 } finally {
   await server?.stop();
   await database.close();
+  await embedded?.stop();
 }

@@ -160,7 +160,7 @@ describe.runIf(process.env.TEST_DB === 'postgres')('database outage behind a pro
     expect(during.filter((o) => o.status !== 201 && !(o.status === 503 && o.code === 'DB_UNAVAILABLE'))).toEqual([]);
     expect(during.filter((o) => o.status === 503).length).toBeGreaterThan(WORKERS);
     expect(healthDuringOutage.length).toBeGreaterThan(3);
-    for (const h of healthDuringOutage) expect(h).toEqual({ status: 503, body: { status: 'degraded', db: 'down' } });
+    for (const h of healthDuringOutage) expect(h).toEqual({ status: 503, body: { status: 'degraded', db: 'down', code: 'DB_UNAVAILABLE' } });
     // Back by itself, and booking again.
     expect(recoveredAfterMs).toBeDefined();
     expect((await health()).json()).toEqual({ status: 'ok', db: 'up' });

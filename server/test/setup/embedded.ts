@@ -11,7 +11,13 @@ import { createTemplate } from './template.js';
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'fablab-test-pg-'));
   const lock = claimDataDir(dataDir, 'server');
-  const server = await startEmbedded({ dataDir, settings: { max_connections: '400' } });
+  // A throwaway cluster: the suites test behaviour, not durability (server/test/ops does, on servers
+  // started with the real settings), so commits need not wait for the disk while 2 cores share
+  // every suite.
+  const server = await startEmbedded({
+    dataDir,
+    settings: { max_connections: '400', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
   const template = 'fablab_template';
   await createTemplate(server.url('postgres'), template);
   project.provide('dbAdminUrl', server.url('postgres'));
