@@ -123,6 +123,21 @@ describe('creating a booking', () => {
     expect(nobody.statusCode).toBe(404);
   });
 
+  it('refuses bookings by or for department and administrator accounts (403): they hold no bookings', async () => {
+    const s = await setupLab(ctx);
+    const department = await ctx.createUser({ role: 'department' });
+    const admin = await ctx.createUser({ role: 'admin' });
+    for (const [who, start] of [[department, '09:00'], [admin, '10:00']] as const) {
+      const own = await book(ctx, who, { machineId: s.machine.id, start: tue(start), end: tue(`${Number(start.slice(0, 2)) + 1}:00`) });
+      expect(own.statusCode).toBe(403);
+      expect(own.json().code).toBe('FORBIDDEN');
+    }
+    const forDepartment = await book(ctx, s.manager, { machineId: s.machine.id, start: tue('11:00'), end: tue('12:00'), userId: department.id });
+    expect(forDepartment.statusCode).toBe(403);
+    const forMember = await book(ctx, admin, { machineId: s.machine.id, start: tue('11:00'), end: tue('12:00'), userId: s.member.id });
+    expect(forMember.statusCode).toBe(201);
+  });
+
   it('answers 400 to malformed requests, 401 without a token and 404 for an unknown machine', async () => {
     const s = await setupLab(ctx);
     const base = { machineId: s.machine.id, start: tue('09:00'), end: tue('10:00') };

@@ -183,7 +183,8 @@ const MATRIX: Record<string, Entry> = {
       url: '/api/bookings',
       payload: { machineId: (await w.machine()).id, start: TUESDAY_9, end: TUESDAY_10, purpose: 'personal_project' },
     }),
-    expect: signedIn(201),
+    // Department and administrator accounts do not book for themselves (DOMAIN.md, Lifecycle).
+    expect: s(401, 201, 201, 201, 201, 403, 403),
   },
   'GET /api/bookings': { build: async () => ({ url: '/api/bookings' }), expect: signedIn(200) },
   'GET /api/bookings/:id': {

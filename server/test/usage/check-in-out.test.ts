@@ -55,7 +55,7 @@ describe('check-in and check-out', () => {
     expect(again.json().code).toBe('INVALID_STATE');
   });
 
-  it('closes the owner’s window at the end, lets a manager check in early, and refuses others', async () => {
+  it('closes the window at the end, holds it for managers too, and refuses others', async () => {
     const { machine, manager, member } = await setup();
     const late = await insertBooking(ctx, { machine, userId: member.id, start: local('10:00'), end: local('11:00') });
     clock.set(local('11:00'));
@@ -71,6 +71,12 @@ describe('check-in and check-out', () => {
     const department = await ctx.createUser({ role: 'department' });
     expect((await ctx.injectAs(department, { method: 'POST', url: `/api/bookings/${afternoon.id}/check-in` })).statusCode).toBe(403);
     expect((await ctx.app.inject({ method: 'POST', url: `/api/bookings/${afternoon.id}/check-in` })).statusCode).toBe(401);
+    // Hours early, a manager's check-in is refused as the member's is: the session would hold the
+    // machine (and show it in use) from now until the booking.
+    const managerEarly = await ctx.injectAs(manager, { method: 'POST', url: `/api/bookings/${afternoon.id}/check-in` });
+    expect(managerEarly.statusCode).toBe(422);
+    expect(managerEarly.json().code).toBe('CHECK_IN_WINDOW');
+    clock.set(local('13:45'));
     const byManager = await ctx.injectAs(manager, { method: 'POST', url: `/api/bookings/${afternoon.id}/check-in` });
     expect(byManager.statusCode).toBe(200);
     expect(byManager.json().status).toBe('checked_in');
@@ -174,6 +180,7 @@ describe('check-in and check-out', () => {
     // Granted eight months ago and not used since: lapsed after six.
     const lapsed = await ctx.createUser();
     await insertCertification(ctx, { userId: lapsed.id, labId: lab.id, machineType: 'cnc_router', grantedAt: '2025-07-01T00:00:00Z' });
+    clock.set(local('10:50'));
     const lap = await attempt(lapsed.id, local('11:00'), local('11:30'));
     expect(lap.json().code).toBe('CERTIFICATION_REQUIRED');
 
@@ -181,6 +188,7 @@ describe('check-in and check-out', () => {
     const active = await ctx.createUser();
     await insertCertification(ctx, { userId: active.id, labId: lab.id, machineType: 'cnc_router', grantedAt: '2025-07-01T00:00:00Z' });
     await insertSession(ctx, { machine, userId: active.id, start: '2026-02-02T02:00:00Z', end: '2026-02-02T03:00:00Z' });
+    clock.set(local('11:20'));
     const ok = await attempt(active.id, local('11:30'), local('12:00'));
     expect(ok.statusCode).toBe(200);
 

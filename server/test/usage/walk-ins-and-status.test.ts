@@ -79,6 +79,27 @@ describe('walk-ins, usage visibility, incidents and live status', () => {
     expect(ended.json()).toMatchObject({ end: local('16:10'), materials: [{ material: 'Acrylic 3 mm', quantity: 0.5, unit: 'sheet' }] });
   });
 
+  it('refuses a walk-in or a session end after now (422 IN_THE_FUTURE): a session records what happened', async () => {
+    clock.set(local('16:00'));
+    const { machine, manager, member } = await setup();
+    const future = await ctx.injectAs(manager, {
+      method: 'POST',
+      url: '/api/usage',
+      payload: { machineId: machine.id, start: local('15:00'), end: '2027-06-30T10:00:00+07:00', userId: member.id },
+    });
+    expect(future.statusCode).toBe(422);
+    expect(future.json().code).toBe('IN_THE_FUTURE');
+
+    const open = await ctx.injectAs(manager, { method: 'POST', url: '/api/usage', payload: { machineId: machine.id, start: local('15:00'), userId: member.id } });
+    expect(open.statusCode).toBe(201);
+    const endLater = await ctx.injectAs(manager, { method: 'POST', url: `/api/usage/${open.json().id}/end`, payload: { end: '2030-01-01T00:00:00Z' } });
+    expect(endLater.statusCode).toBe(422);
+    expect(endLater.json().code).toBe('IN_THE_FUTURE');
+    const endNow = await ctx.injectAs(manager, { method: 'POST', url: `/api/usage/${open.json().id}/end`, payload: { end: local('16:00') } });
+    expect(endNow.statusCode).toBe(200);
+    expect(endNow.json().end).toBe(local('16:00'));
+  });
+
   it('lets only the lab’s managers record walk-ins, and checks the body', async () => {
     clock.set(local('16:00'));
     const { machine, manager, member } = await setup();

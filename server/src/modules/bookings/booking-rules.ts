@@ -64,6 +64,17 @@ export async function loadLabContext(db: DbOrTx, labId: string): Promise<LabCont
 }
 
 /** The member a booking is for, as the rules see them. */
+/**
+ * Department and administrator accounts hold no bookings of their own (they are not makers, and
+ * their bookings would count in the statistics as a member category's): they may not book for
+ * themselves, and nobody books for them.
+ */
+export function refuseNonMakerAccount(role: string, forSelf: boolean): void {
+  if (role === 'department' || role === 'admin') {
+    throw forbidden(forSelf ? 'Department and administrator accounts do not book for themselves' : 'Department and administrator accounts cannot be booked for');
+  }
+}
+
 export async function loadSubject(
   db: DbOrTx,
   userId: string,
@@ -72,6 +83,7 @@ export async function loadSubject(
 ): Promise<BookingSubject> {
   const member = await createBookingRepository(db).findMember(userId);
   if (!member || (opts.mustBeActive && !member.active)) throw notFound('User');
+  refuseNonMakerAccount(member.role, false);
   return {
     id: member.id,
     managesLab: member.role === 'admin' || (member.role === 'manager' && member.managedLabIds.includes(labId)),

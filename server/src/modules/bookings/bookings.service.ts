@@ -34,6 +34,7 @@ import {
   loadLabContext,
   loadSubject,
   occupiedUntil,
+  refuseNonMakerAccount,
   type BookingSubject,
   type LabContext,
 } from './booking-rules.js';
@@ -237,6 +238,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         const actorManages = managesLab(actor, machine.labId);
         const forSomeoneElse = body.userId !== undefined && body.userId !== actor.id;
         if (forSomeoneElse && !actorManages) throw forbidden('Only this lab’s managers may book for someone else');
+        if (!forSomeoneElse) refuseNonMakerAccount(actor.role, true);
         const subject: BookingSubject = forSomeoneElse
           ? await loadSubject(tx, body.userId!, machine.labId, { mustBeActive: true })
           : { id: actor.id, managesLab: actorManages };

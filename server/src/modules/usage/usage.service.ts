@@ -38,6 +38,14 @@ type LabRow = typeof labs.$inferSelect;
 /** A session closed in the same instant it opened still lasts a moment (end_at > start_at). */
 const MIN_SESSION_MS = 1000;
 
+/**
+ * A session records what happened, so it never ends after now (a minute's leeway for clocks): an end
+ * in the future would hold the machine and count used hours that never were.
+ */
+function refuseFutureEnd(endAt: Date, now: Date) {
+  if (endAt.getTime() > now.getTime() + 60_000) throw unprocessable('IN_THE_FUTURE', 'A usage session cannot end after now');
+}
+
 /** May this caller see who used the machine (the member, the lab's managers, admins)? */
 export function maySeeNames(actor: Actor | undefined, row: { labId: string; userId: string | null }): boolean {
   if (!actor) return false;
@@ -180,15 +188,16 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
     async checkIn(actor: Actor, bookingId: string): Promise<BookingWithUsage> {
       const now = clock.now();
       const { booking, machine, lab } = await bookingContext(bookingId);
-      const { isManager } = bookingRole(actor, booking);
+      bookingRole(actor, booking);
       if (booking.status !== 'approved' || !booking.userId) {
         throw conflict('INVALID_STATE', `A ${booking.status} booking cannot be checked in`);
       }
       const settings = labSettings(lab.settings);
       if (now >= booking.endAt) throw unprocessable('CHECK_IN_WINDOW', 'The booking has already ended');
-      // The lab's managers may check a member in at any time before the end (arrived very early).
+      // The window holds for managers too: a session opened weeks early would hold the machine, and
+      // show it in use, until the booking's day.
       const opensAt = new Date(booking.startAt.getTime() - settings.checkInEarlyMinutes * 60_000);
-      if (!isManager && now < opensAt) {
+      if (now < opensAt) {
         throw unprocessable('CHECK_IN_WINDOW', `Check-in opens ${settings.checkInEarlyMinutes} minutes before the start`);
       }
       if (machine.status !== 'available') throw unprocessable('MACHINE_UNAVAILABLE', 'The machine is out of service');
@@ -307,6 +316,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       if (endAt && endAt <= startAt) throw badRequest('VALIDATION_ERROR', 'end must be after start');
       // It records what happened: it may have started now, not later.
       if (startAt.getTime() > now.getTime() + 60_000) throw badRequest('VALIDATION_ERROR', 'A usage session cannot start in the future');
+      if (endAt) refuseFutureEnd(endAt, now);
 
       let person: { userId: string | null; guestName: string | null; guestCategory: string | null; guestGender: string | null; category: string; gender: string };
       if (body.guest) {
@@ -374,6 +384,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       if (current.endAt) throw conflict('INVALID_STATE', 'The usage session has already ended');
       const endAt = body.end ? new Date(body.end) : new Date(Math.max(now.getTime(), current.startAt.getTime() + MIN_SESSION_MS));
       if (endAt <= current.startAt) throw badRequest('VALIDATION_ERROR', 'end must be after the session’s start');
+      if (body.end) refuseFutureEnd(endAt, now);
       const session = await db.transaction(async (tx) => {
         const [row] = await tx
           .update(usageSessions)
