@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
-    { schema: { tags: ['health'], response: { 200: Health, 503: Health } } },
+    { schema: { summary: 'Health of the server and its database', operationId: 'getHealth', tags: ['health'], response: { 200: Health, 503: Health } } },
     async (_request, reply) => {
       try {
         await Promise.race([
