@@ -1,10 +1,9 @@
 // The app as a plugin tree: external plugins, then app plugins, then routes.
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -17,6 +16,7 @@ import { DomainError } from './lib/errors.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import jobsPlugin from './plugins/jobs.js';
+import openapiPlugin from './plugins/openapi.js';
 import accountsRoutes from './modules/accounts/accounts.routes.js';
 import bookingsRoutes from './modules/bookings/bookings.routes.js';
 import maintenanceRoutes from './modules/maintenance/maintenance.routes.js';
@@ -94,22 +94,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: options.config.corsOrigins, credentials: false });
   }
+  // Most makers book from phones: pages, scripts, JSON, feeds and CSV travel compressed (brotli,
+  // else gzip). Live event streams are left alone: a compressor would hold events back.
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) =>
       new DomainError(429, 'TOO_MANY_REQUESTS', `Too many requests; try again in ${ctx.after}`),
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'FabLab booking API',
-        description: 'Equipment booking and usage tracking for the FabLabs of Binh Duong province',
-        version: '0.1.0',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(openapiPlugin);
 
   // App plugins.
   await app.register(errorsPlugin);
@@ -140,12 +133,29 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const webDist = options.config.webDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: 'index.html',
+      cacheControl: false,
+      // Vite names what it puts in assets/ by content hash, so a name never changes meaning: cached
+      // for good. Everything else (index.html first) names those files and is revalidated.
+      setHeaders: (res, file) => {
+        const inAssets = path.relative(webDist, file).split(path.sep)[0] === 'assets';
+        res.setHeader('cache-control', inAssets ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+    // The single-page app's routes, as a route rather than in the not-found handler, so that the
+    // page goes through the route hooks (compression) like every other answer.
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      const url = request.url.split('?')[0] ?? '';
+      const isPage = !url.startsWith('/api') && !url.startsWith('/ical') && !path.extname(url);
+      if (!isPage) return reply.callNotFound();
+      return reply.type('text/html').sendFile('index.html');
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';
-    const wantsPage = request.method === 'GET' && !url.startsWith('/api') && !url.startsWith('/ical') && !path.extname(url);
-    if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `No route ${request.method} ${url}` });
   });
 

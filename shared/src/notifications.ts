@@ -101,8 +101,15 @@ export const CalendarFeed = Type.Object({
 });
 export type CalendarFeed = Static<typeof CalendarFeed>;
 
-export const CALENDAR_FEED_SCOPES = ['mine', 'labs'] as const;
+export const CALENDAR_FEED_SCOPES = ['me', 'labs'] as const;
 export type CalendarFeedScope = (typeof CALENDAR_FEED_SCOPES)[number];
+
+/** Which secret POST /api/me/calendar-feed replaces; the other one keeps working. */
+export const RotateCalendarFeedBody = Type.Object(
+  { scope: Type.Optional(Type.Union(CALENDAR_FEED_SCOPES.map((s) => Type.Literal(s)))) },
+  { additionalProperties: false },
+);
+export type RotateCalendarFeedBody = Static<typeof RotateCalendarFeedBody>;
 
 // ---------- live calendars ----------
 /** One server-sent event on GET /api/labs/:labId/events; no personal data. */

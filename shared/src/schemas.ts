@@ -153,7 +153,10 @@ export const UserListQuery = Type.Object(
 );
 
 // ---------- labs and machines ----------
-export const OpenPeriod = Type.Tuple([LocalTime, LocalTime]);
+// A pair [opens, closes] written as a two-item array rather than Type.Tuple: a JSON-Schema tuple
+// (`items: [...]`, `additionalItems`) is not valid in an OpenAPI document, and partners read the
+// schema from there. Validation is the same: exactly two local times.
+export const OpenPeriod = Type.Unsafe<[string, string]>(Type.Array(LocalTime, { minItems: 2, maxItems: 2 }));
 const DayPeriods = Type.Array(OpenPeriod, { maxItems: 12 });
 export const OpeningHours = Type.Object(
   {

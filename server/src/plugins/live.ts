@@ -13,6 +13,7 @@ import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { labs } from '../db/schema/index.js';
 import { notFound } from '../lib/errors.js';
+import { textResponse } from './openapi.js';
 
 export const LAB_EVENTS_CHANNEL = 'fablab_lab_events';
 const HEARTBEAT_MS = 15_000;
@@ -145,6 +146,11 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
 
 const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
   const streams = new Set<ServerResponse>();
+  // Event ids: this process's start and a counter. An id names an event; no history is kept, so a
+  // reconnecting client always gets a resync rather than a replay.
+  const boot = Date.now().toString(36);
+  let counter = 0;
+  const nextEventId = () => `${boot}-${++counter}`;
 
   const relay = startPgRelay(app, app.database.pool);
   app.addHook('onReady', relay.start);
@@ -159,12 +165,12 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/labs/:labId/events',
     {
-      schema: {
+      schema: { summary: 'Live changes of a lab (server-sent events)', operationId: 'streamLabEvents',
         tags: ['live'],
         description:
-          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`; comment heartbeats every 15 s.',
+          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`, each with an `id`; comment heartbeats every 15 s. Every connection starts with a `resync` (refetch what you show): changes made before it connected are not replayed.',
         params: Type.Object({ labId: Uuid }),
-        response: { 404: ErrorResponse },
+        response: { 200: textResponse('A stream of server-sent events', 'text/event-stream'), 404: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -189,16 +195,17 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
       });
       res.write('retry: 3000\n: connected\n\n');
       streams.add(res);
+      const send = (event: LabChangeEvent) => res.write(`id: ${nextEventId()}\ndata: ${JSON.stringify(event)}\n\n`);
 
       const unsubscribe = app.labEvents.subscribe((change) => {
         if (change.labId !== labId) return;
-        const event: LabChangeEvent = { labId: change.labId, kind: change.kind, machineIds: change.machineIds ?? [] };
-        res.write(`data: ${JSON.stringify(event)}\n\n`);
+        send({ labId: change.labId, kind: change.kind, machineIds: change.machineIds ?? [] });
       });
-      const stopResync = app.labEvents.onResync(() => {
-        const event: LabChangeEvent = { labId, kind: 'resync', machineIds: [] };
-        res.write(`data: ${JSON.stringify(event)}\n\n`);
-      });
+      const stopResync = app.labEvents.onResync(() => send({ labId, kind: 'resync', machineIds: [] }));
+      // Whatever changed before this connection existed never reached it: while the calendar was
+      // connecting, or while the server restarted (EventSource reconnects by itself, Last-Event-ID
+      // naming an event of a process that kept no history). One refetch is cheaper than doubt.
+      send({ labId, kind: 'resync', machineIds: [] });
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
 

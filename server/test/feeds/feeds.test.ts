@@ -1,12 +1,18 @@
 import ICAL from 'ical.js';
+import nodeIcal from 'node-ical';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maintenanceWindows, users } from '../../src/db/schema/index.js';
-import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
+import { createTestContext, fixedClock, TEST_PASSWORD, type TestContext } from '../helpers/app.js';
 import { insertBooking } from '../notifications/support.js';
 
 const PUBLIC_URL = 'https://fablab.example.vn';
 const HOST = 'fablab.example.vn';
+
+/** The events as node-ical, a second parser, reads them. */
+function nodeIcalEvents(text: string): nodeIcal.VEvent[] {
+  return Object.values(nodeIcal.sync.parseICS(text)).filter((c): c is nodeIcal.VEvent => c?.type === 'VEVENT');
+}
 
 function parseFeed(text: string) {
   const calendar = new ICAL.Component(ICAL.parse(text));
@@ -68,11 +74,18 @@ describe('calendar feeds', () => {
       end: '2030-05-02T03:00:00Z',
       status: 'completed',
     });
-    await insertBooking(ctx, {
+    const rejected = await insertBooking(ctx, {
       ...base,
       start: '2030-05-10T02:00:00Z',
       end: '2030-05-10T03:00:00Z',
       status: 'rejected',
+      reason: 'Máy đang bận',
+    });
+    const noShow = await insertBooking(ctx, {
+      ...base,
+      start: '2030-05-03T02:00:00Z',
+      end: '2030-05-03T03:00:00Z',
+      status: 'no_show',
     });
     const others = await insertBooking(ctx, {
       machineId: laser.id,
@@ -102,6 +115,8 @@ describe('calendar feeds', () => {
       pending,
       cancelled,
       completed,
+      rejected,
+      noShow,
       others,
       maintenance: maintenance!,
     };
@@ -136,7 +151,9 @@ describe('calendar feeds', () => {
     expect(calendar.getFirstPropertyValue('x-wr-timezone')).toBe('Asia/Ho_Chi_Minh');
     const byUid = new Map(events.map((e) => [e.event.uid, e]));
     expect([...byUid.keys()].sort()).toEqual(
-      [s.approved.id, s.pending.id, s.cancelled.id, s.completed.id].map((id) => `${id}@${HOST}`).sort(),
+      [s.approved.id, s.pending.id, s.cancelled.id, s.completed.id, s.rejected.id, s.noShow.id]
+        .map((id) => `${id}@${HOST}`)
+        .sort(),
     );
     for (const b of [s.approved, s.pending, s.cancelled, s.completed]) {
       const e = byUid.get(`${b.id}@${HOST}`)!;
@@ -175,7 +192,6 @@ describe('calendar feeds', () => {
   it('gives a manager a feed of their labs with bookings (names allowed) and maintenance; not to a maker', async () => {
     const s = await scenario();
     const feed = (await ctx.injectAs(s.manager, { method: 'GET', url: '/api/me/calendar-feed' })).json();
-    expect(feed.labsUrl).toBe(`${feed.url}?scope=labs`);
     const res = await ctx.app.inject({ method: 'GET', url: pathOf(feed.labsUrl) });
     expect(res.statusCode).toBe(200);
     const { events } = parseFeed(res.body);
@@ -193,10 +209,12 @@ describe('calendar feeds', () => {
     const own = await ctx.app.inject({ method: 'GET', url: pathOf(feed.url) });
     expect(parseFeed(own.body).events).toHaveLength(0);
 
-    // A maker's token does not open a labs feed.
+    // A maker's token does not open a labs feed: asking for one gets the maker's own bookings only.
     const makerUrl = (await ctx.injectAs(s.maker, { method: 'GET', url: '/api/me/calendar-feed' })).json()
       .url as string;
-    expect((await ctx.app.inject({ method: 'GET', url: `${pathOf(makerUrl)}?scope=labs` })).statusCode).toBe(404);
+    const asLabs = await ctx.app.inject({ method: 'GET', url: `${pathOf(makerUrl)}?scope=labs` });
+    expect(asLabs.body).not.toContain(s.others.id);
+    expect(asLabs.body).not.toContain('Võ Văn Kiệt');
   });
 
   it('stops serving the feed of a disabled account', async () => {
@@ -204,5 +222,138 @@ describe('calendar feeds', () => {
     const url = (await ctx.injectAs(s.maker, { method: 'GET', url: '/api/me/calendar-feed' })).json().url as string;
     await ctx.db.update(users).set({ disabled: true }).where(eq(users.id, s.maker.id));
     expect((await ctx.app.inject({ method: 'GET', url: pathOf(url) })).statusCode).toBe(404);
+  });
+
+  it('gives the labs feed its own secret: the personal link never opens it, and each rotates alone', async () => {
+    const s = await scenario();
+    const first = (await ctx.injectAs(s.manager, { method: 'GET', url: '/api/me/calendar-feed' })).json();
+    const personal = pathOf(first.url);
+    const labsPath = pathOf(first.labsUrl);
+    const tokenOf = (p: string) => p.replace(/^\/ical\//, '').replace(/\.ics.*$/, '');
+    expect(tokenOf(labsPath)).not.toBe(tokenOf(personal));
+    expect(labsPath).toMatch(/^\/ical\/[A-Za-z0-9_-]{43,}\.ics$/);
+
+    // Whoever was given the "my bookings" link reads no other member's booking.
+    const viaPersonal = await ctx.app.inject({ method: 'GET', url: `${personal}?scope=labs` });
+    if (viaPersonal.statusCode === 200) {
+      expect(viaPersonal.body).not.toContain('Võ Văn Kiệt');
+      expect(viaPersonal.body).not.toContain(s.others.id);
+    } else {
+      expect(viaPersonal.statusCode).toBe(404);
+    }
+
+    const rotatedLabs = await ctx.injectAs(s.manager, { method: 'POST', url: '/api/me/calendar-feed', payload: { scope: 'labs' } });
+    expect(rotatedLabs.statusCode).toBe(200);
+    expect(rotatedLabs.json().url).toBe(first.url);
+    expect(rotatedLabs.json().labsUrl).not.toBe(first.labsUrl);
+    expect((await ctx.app.inject({ method: 'GET', url: labsPath })).statusCode).toBe(404);
+    expect((await ctx.app.inject({ method: 'GET', url: personal })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url: pathOf(rotatedLabs.json().labsUrl) })).statusCode).toBe(200);
+
+    const rotatedMe = await ctx.injectAs(s.manager, { method: 'POST', url: '/api/me/calendar-feed', payload: { scope: 'me' } });
+    expect(rotatedMe.json().url).not.toBe(first.url);
+    expect(rotatedMe.json().labsUrl).toBe(rotatedLabs.json().labsUrl);
+    expect((await ctx.app.inject({ method: 'GET', url: personal })).statusCode).toBe(404);
+    expect((await ctx.app.inject({ method: 'GET', url: pathOf(rotatedMe.json().labsUrl) })).statusCode).toBe(200);
+
+    // A member has no labs feed to rotate.
+    const maker = await ctx.injectAs(s.maker, { method: 'POST', url: '/api/me/calendar-feed', payload: { scope: 'labs' } });
+    expect(maker.statusCode).toBe(403);
+    // Disabling the account kills both.
+    await ctx.db.update(users).set({ disabled: true }).where(eq(users.id, s.manager.id));
+    expect((await ctx.app.inject({ method: 'GET', url: pathOf(rotatedMe.json().labsUrl) })).statusCode).toBe(404);
+  });
+
+  it('ends every line with CRLF, the last included, and is a valid calendar with no events', async () => {
+    const s = await scenario();
+    const feed = (await ctx.injectAs(s.manager, { method: 'GET', url: '/api/me/calendar-feed' })).json();
+    const full = await ctx.app.inject({ method: 'GET', url: pathOf(feed.labsUrl) });
+    expect(full.body.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    // The manager books nothing: their own feed has no event, yet a component (RFC 5545 §3.6).
+    const empty = await ctx.app.inject({ method: 'GET', url: pathOf(feed.url) });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.body.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    const { calendar, events } = parseFeed(empty.body);
+    expect(events).toHaveLength(0);
+    expect(calendar.getAllSubcomponents().length).toBeGreaterThan(0);
+    const zone = calendar.getFirstSubcomponent('vtimezone');
+    expect(zone?.getFirstPropertyValue('tzid')).toBe('Asia/Ho_Chi_Minh');
+    const parsed = nodeIcal.sync.parseICS(empty.body);
+    expect(Object.values(parsed).some((c) => c?.type === 'VTIMEZONE')).toBe(true);
+    expect(nodeIcalEvents(empty.body)).toHaveLength(0);
+  });
+
+  it('raises SEQUENCE on every change, even two in the same second', async () => {
+    const s = await scenario();
+    const url = (await ctx.injectAs(s.maker, { method: 'GET', url: '/api/me/calendar-feed' })).json().url as string;
+    const sequence = async () => {
+      const { events } = parseFeed((await ctx.app.inject({ method: 'GET', url: pathOf(url) })).body);
+      return events.find((e) => e.event.uid === `${s.approved.id}@${HOST}`)!.event.sequence;
+    };
+    const before = await sequence();
+    for (const [start, end] of [
+      ['2030-05-07T02:00:00Z', '2030-05-07T04:00:00Z'],
+      ['2030-05-07T03:00:00Z', '2030-05-07T05:00:00Z'],
+    ]) {
+      const res = await ctx.injectAs(s.maker, { method: 'PATCH', url: `/api/bookings/${s.approved.id}`, payload: { start, end } });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(await sequence()).toBe(before + 2);
+    const cancel = await ctx.injectAs(s.maker, { method: 'POST', url: `/api/bookings/${s.approved.id}/cancel`, payload: {} });
+    expect(cancel.statusCode).toBe(200);
+    expect(await sequence()).toBe(before + 3);
+  });
+
+  it('shows rejected, expired and no-show bookings as cancelled events instead of dropping them', async () => {
+    const s = await scenario();
+    const url = (await ctx.injectAs(s.maker, { method: 'GET', url: '/api/me/calendar-feed' })).json().url as string;
+    const text = (await ctx.app.inject({ method: 'GET', url: pathOf(url) })).body;
+    const { events } = parseFeed(text);
+    const byUid = new Map(events.map((e) => [e.event.uid, e]));
+    const rejected = byUid.get(`${s.rejected.id}@${HOST}`)!;
+    expect(rejected.status).toBe('CANCELLED');
+    expect(rejected.event.summary).toContain('bị từ chối');
+    expect(rejected.event.description).toContain('Lý do: Máy đang bận');
+    const noShow = byUid.get(`${s.noShow.id}@${HOST}`)!;
+    expect(noShow.status).toBe('CANCELLED');
+    expect(noShow.event.summary).toContain('vắng mặt');
+    expect(byUid.get(`${s.completed.id}@${HOST}`)!.status).toBe('CONFIRMED');
+
+    // A second parser reads the same events, statuses and instants.
+    const other = nodeIcalEvents(text);
+    expect(other.map((e) => e.uid).sort()).toEqual([...byUid.keys()].sort());
+    for (const e of other) {
+      const mine = byUid.get(e.uid)!;
+      expect(e.status).toBe(mine.status);
+      expect(e.start.toISOString()).toBe(mine.event.startDate.toJSDate().toISOString());
+      expect(e.end!.toISOString()).toBe(mine.event.endDate.toJSDate().toISOString());
+    }
+  });
+
+  it('words a deleted member in the reader’s language', async () => {
+    const s = await scenario();
+    const deleted = await ctx.injectAs(s.other, { method: 'DELETE', url: '/api/me', payload: { currentPassword: TEST_PASSWORD } });
+    expect(deleted.statusCode).toBe(204);
+    const feed = (await ctx.injectAs(s.manager, { method: 'GET', url: '/api/me/calendar-feed' })).json();
+    const text = (await ctx.app.inject({ method: 'GET', url: pathOf(feed.labsUrl) })).body;
+    expect(text).not.toContain('Deleted member');
+    // Deleting the account cancelled the booking; the system's reason is worded too.
+    expect(text).not.toContain('Account deleted');
+    const others = parseFeed(text).events.find((e) => e.event.uid === `${s.others.id}@${HOST}`)!;
+    expect(others.event.summary).toContain('Thành viên đã xóa tài khoản');
+    expect(others.event.description).toContain('Lý do: Tài khoản đã bị xóa');
+  });
+
+  it('kills both feeds when the password changes', async () => {
+    const s = await scenario();
+    const feed = (await ctx.injectAs(s.manager, { method: 'GET', url: '/api/me/calendar-feed' })).json();
+    const changed = await ctx.injectAs(s.manager, {
+      method: 'PATCH',
+      url: '/api/me',
+      payload: { password: 'a-new-password-long-enough', currentPassword: TEST_PASSWORD },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url: pathOf(feed.url) })).statusCode).toBe(404);
+    expect((await ctx.app.inject({ method: 'GET', url: pathOf(feed.labsUrl) })).statusCode).toBe(404);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { notifications, outbox, passwordResets, users } from '../../src/db/schema/index.js';
 import { notify } from '../../src/lib/notify.js';
-import { backoffMs, createEmailDelivery } from '../../src/modules/notifications/email-delivery.js';
+import { createEmailDelivery, outageRetryMs } from '../../src/modules/notifications/email-delivery.js';
 import { createTestContext, fixedClock, testConfig, TEST_PASSWORD, type TestContext } from '../helpers/app.js';
 import { insertBooking, readMail, startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from './support.js';
 
@@ -77,7 +77,10 @@ describe('email through a real SMTP server', () => {
     expect(text).toContain('05/03/2030 09:00 – 11:00');
     expect(text).toContain('Asia/Ho_Chi_Minh');
 
-    const icsPart = mail.parts.find((p) => (p.headers['content-type'] ?? '').startsWith('text/calendar'));
+    // The invitation is both an alternative part and an attachment; this is the attachment.
+    const icsPart = mail.parts.find(
+      (p) => (p.headers['content-type'] ?? '').startsWith('text/calendar') && p.headers['content-disposition'],
+    );
     expect(icsPart).toBeDefined();
     expect(icsPart!.headers['content-disposition']).toContain('booking.ics');
     const calendar = new ICAL.Component(ICAL.parse(icsPart!.body));
@@ -150,14 +153,14 @@ describe('email through a real SMTP server', () => {
     expect(waiting!.sentAt).toBeNull();
     expect(waiting!.attempts).toBe(1);
     expect(waiting!.lastError).toBeTruthy();
-    expect(waiting!.nextAttemptAt.getTime()).toBe(clock.now().getTime() + backoffMs(1));
+    expect(waiting!.nextAttemptAt.getTime()).toBe(clock.now().getTime() + outageRetryMs(1));
 
     // Not due yet: nothing is tried again before the backoff has passed.
     expect(await ctx.app.jobs.run('deliver-email')).toEqual({ sent: 0, failed: 0 });
 
     const before = inbox.length;
     receiver = await startSmtpReceiver(inbox, port);
-    clock.advance(backoffMs(1) + 1000);
+    clock.advance(outageRetryMs(1) + 1000);
     expect(await ctx.app.jobs.run('deliver-email')).toEqual({ sent: 1, failed: 0 });
     expect(await ctx.app.jobs.run('deliver-email')).toEqual({ sent: 0, failed: 0 });
     const arrived = inbox.slice(before);

@@ -1,4 +1,5 @@
 import type { LabChangeEvent } from '@fablab/shared';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createTestContext, testConfig, type TestContext } from '../helpers/app.js';
@@ -19,8 +20,8 @@ describe('live calendars (server-sent events)', () => {
     await ctx.close();
   });
 
-  async function connect(base: string, labId: string) {
-    const client = await openSse(`${base}/api/labs/${labId}/events`);
+  async function connect(base: string, labId: string, headers: Record<string, string> = {}) {
+    const client = await openSse(`${base}/api/labs/${labId}/events`, headers);
     clients.push(client);
     return client;
   }
@@ -77,6 +78,39 @@ describe('live calendars (server-sent events)', () => {
     const started = Date.now();
     await app.close();
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('names every event with an id and greets each connection with a resync, also just after a restart', async () => {
+    const lab = await ctx.createLab();
+    const machine = await ctx.createMachine(lab.id);
+    const first = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
+    await first.listen({ port: 0, host: '127.0.0.1' });
+    const base = baseUrl(first);
+    const port = (first.server.address() as AddressInfo).port;
+    const before = await connect(base, lab.id);
+    // A new connection may have missed changes (made while it was connecting): it is told to refetch.
+    await before.waitFor(() => before.greeting !== undefined, 2000);
+    expect(before.greeting).toMatchObject({ data: { labId: lab.id, kind: 'resync' } });
+    expect(before.greeting!.id).toBeTruthy();
+    first.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [machine.id] });
+    await before.waitFor((events) => events.length >= 1, 2000);
+    expect(before.ids[0]).toBeTruthy();
+    expect(before.ids[0]).not.toBe(before.greeting!.id);
+
+    // The server restarts; a change is made before the calendar has reconnected.
+    await first.close();
+    const second = await buildApp({ config: testConfig(), database: ctx.database, clock: ctx.clock });
+    await second.listen({ port, host: '127.0.0.1' });
+    try {
+      second.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [machine.id] });
+      // EventSource reconnects with the last id it saw; the change it missed comes as a resync.
+      const after = await connect(base, lab.id, { 'last-event-id': before.ids[0]! });
+      await after.waitFor(() => after.greeting !== undefined, 2000);
+      expect(after.greeting).toMatchObject({ data: { labId: lab.id, kind: 'resync' } });
+      expect(after.greeting!.id).not.toBe(before.ids[0]);
+    } finally {
+      await second.close();
+    }
   });
 
   describe('with two server processes on one PostgreSQL database', () => {

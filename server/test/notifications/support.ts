@@ -157,18 +157,25 @@ export function readMail(raw: string): { subject: string; headers: Record<string
 export interface SseClient {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** The `data:` of each event after the greeting. */
   events: unknown[];
+  /** The `id:` of each of those events, in the same order. */
+  ids: (string | undefined)[];
+  /** The first event of the connection, when it is a resync (what the server greets with). */
+  greeting?: { id?: string; data: unknown };
   comments: string[];
   waitFor(predicate: (events: unknown[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
 /** Opens a real HTTP connection to an SSE endpoint and collects its `data:` events. */
-export function openSse(url: string): Promise<SseClient> {
+export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       const events: unknown[] = [];
+      const ids: (string | undefined)[] = [];
       const comments: string[] = [];
+      let seenData = false;
       const waiters = new Set<() => void>();
       let buffer = '';
       res.setEncoding('utf8');
@@ -178,9 +185,19 @@ export function openSse(url: string): Promise<SseClient> {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
+          let id: string | undefined;
           for (const line of block.split('\n')) {
-            if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)));
-            else if (line.startsWith(':')) comments.push(line.slice(1).trim());
+            if (line.startsWith('id: ')) id = line.slice(4);
+            else if (line.startsWith('data: ')) {
+              const data: unknown = JSON.parse(line.slice(6));
+              const first = !seenData;
+              seenData = true;
+              if (first && (data as { kind?: unknown }).kind === 'resync') client.greeting = { id, data };
+              else {
+                events.push(data);
+                ids.push(id);
+              }
+            } else if (line.startsWith(':')) comments.push(line.slice(1).trim());
           }
         }
         for (const w of waiters) w();
@@ -190,6 +207,7 @@ export function openSse(url: string): Promise<SseClient> {
         status: res.statusCode ?? 0,
         headers: res.headers,
         events,
+        ids,
         comments,
         waitFor(predicate, timeoutMs = 3000) {
           return new Promise((done, fail) => {

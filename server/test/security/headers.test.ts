@@ -60,4 +60,31 @@ describe('security headers, CORS and error shape', () => {
     const ui = await ctx.app.inject({ method: 'GET', url: '/api/docs/' });
     expect([200, 302]).toContain(ui.statusCode);
   });
+
+  it('serves the OpenAPI UI under a policy that lets it run without violations, and names no outside host', async () => {
+    const index = await ctx.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(index.statusCode).toBe(200);
+    const csp = index.headers['content-security-policy'] as string;
+    const directive = (name: string) =>
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .find(([n]) => n === name)
+        ?.slice(1);
+    // Swagger UI sets inline styles on what it renders: a policy without 'unsafe-inline' for
+    // styles (or with hashes, which make browsers ignore it) logs a violation per element.
+    const styles = directive('style-src') ?? directive('default-src')!;
+    expect(styles).toContain("'unsafe-inline'");
+    expect(styles.some((v) => v.startsWith("'sha") || v.startsWith("'nonce"))).toBe(false);
+    // Its scripts are files of its own: no inline script is needed, none is allowed.
+    const scripts = directive('script-src')!;
+    expect(scripts).toEqual(["'self'"]);
+    expect(index.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(index.body).not.toMatch(/\sstyle=/);
+    // The page loads nothing from elsewhere (no validator badge, no CDN), and works over plain http.
+    expect(csp).not.toMatch(/https?:|\bhttps:|[a-z0-9-]+\.(io|com|org)\b/);
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    const initializer = await ctx.app.inject({ method: 'GET', url: '/api/docs/static/swagger-initializer.js' });
+    expect(initializer.body).toContain('validatorUrl: null');
+  });
 });

@@ -846,6 +846,28 @@ describe('monthly statistics', () => {
     expect((english.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toContain('Used hours');
   });
 
+  it('prints XLSX sheets landscape, one page wide, with the header row on every page; integers without a dot', async () => {
+    const res = await ctx.injectAs(department, { method: 'GET', url: '/api/stats/monthly?month=2026-10&format=xlsx' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    for (const sheet of workbook.worksheets) {
+      expect(sheet.pageSetup, sheet.name).toMatchObject({
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: '1:1',
+      });
+    }
+    // "0.###" shows 230 as "230." in Excel and LibreOffice.
+    const materials = workbook.worksheets[7]!;
+    for (let r = 2; r <= materials.rowCount; r++) {
+      const cell = materials.getRow(r).getCell(3);
+      expect(Number.isInteger(cell.value)).toBe(true);
+      expect(cell.numFmt, `row ${r}`).toBe('0');
+    }
+  });
+
   it('counts an open session up to now, and the November part of the session across midnight', async () => {
     // Tuesday 10 November, 12:00 in Ho Chi Minh City; bob has been on the laser since 09:00.
     clock.set('2026-11-10T05:00:00Z');

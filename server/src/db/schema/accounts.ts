@@ -33,6 +33,8 @@ export const users = pgTable(
     deletedAt: instant('deleted_at'),
     /** Secret of the member's iCalendar feed; regenerating it kills the old URL. */
     calendarToken: text('calendar_token').unique(),
+    /** Secret of a manager's labs feed, apart from the personal one: it shows other members' names. */
+    labsCalendarToken: text('labs_calendar_token').unique(),
     /** Bumped on password change, disable and delete, so older tokens stop working. */
     tokenVersion: text('token_version').notNull().default(sql`gen_random_uuid()::text`),
     createdAt: createdAt(),

@@ -65,6 +65,11 @@ export const bookings = pgTable(
     seriesId: uuid('series_id').references(() => bookingSeries.id, { onDelete: 'set null' }),
     classSessionId: uuid('class_session_id').references(() => classSessions.id, { onDelete: 'set null' }),
     updatedAt: instant('updated_at').notNull().defaultNow(),
+    /**
+     * The iCalendar SEQUENCE of the booking's event: a trigger (migration 0005) raises it on every
+     * update, whoever writes the row, so calendar apps always take the latest version as newer.
+     */
+    sequence: integer('sequence').notNull().default(0),
   },
   (t) => [
     index('bookings_machine_start_idx').on(t.machineId, t.startAt),

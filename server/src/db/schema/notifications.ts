@@ -28,7 +28,13 @@ export const outbox = pgTable(
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
+    /** The same message as HTML, sent beside the text as multipart/alternative. */
+    html: text('html'),
     ics: text('ics'),
+    /** Not worth sending from then on (a reminder once its booking started): dropped instead. */
+    notAfter: instant('not_after'),
+    /** When delivery gave the message up because notAfter had passed; last_error says why. */
+    droppedAt: instant('dropped_at'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
     sentAt: instant('sent_at'),

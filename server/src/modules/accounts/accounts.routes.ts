@@ -45,7 +45,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/register',
     {
       onRequest: [authLimit, registerLimit],
-      schema: { tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
+      schema: { summary: 'Create an account', operationId: 'register', tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
     },
     async (request, reply) => {
       const row = await service.register(request.body);
@@ -55,7 +55,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/login',
-    { onRequest: [authLimit], schema: { tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
+    { onRequest: [authLimit], schema: { summary: 'Sign in', operationId: 'login', tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
     async (request, reply) => {
       const email = normalizeEmail(request.body.email);
       const wait = failedLogins.retryAfter(email);
@@ -73,7 +73,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me',
-    { preHandler: app.authenticate, schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], response: { 200: User, ...errors } } },
+    { preHandler: app.authenticate, schema: { summary: 'Read the signed-in account', operationId: 'getMe', tags: ['accounts'], security: [{ bearerAuth: [] }], response: { 200: User, ...errors } } },
     async (request) => {
       const row = await service.updateMe(request.actor.id, {});
       return service.apiUser(row);
@@ -84,7 +84,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], body: UpdateMeBody, response: { 200: User, ...errors } },
+      schema: { summary: 'Change the signed-in account', operationId: 'updateMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: UpdateMeBody, response: { 200: User, ...errors } },
     },
     async (request) => {
       const row = await service.updateMe(request.actor.id, request.body);
@@ -94,7 +94,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/export',
-    { preHandler: app.authenticate, schema: { tags: ['accounts'], security: [{ bearerAuth: [] }] } },
+    { preHandler: app.authenticate, schema: { summary: 'Download all of the member’s own data', operationId: 'exportMyData', tags: ['accounts'], security: [{ bearerAuth: [] }] } },
     async (request, reply) => {
       const data = await service.exportMe(request.actor.id);
       reply.header('Content-Disposition', 'attachment; filename="my-fablab-data.json"');
@@ -106,7 +106,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], body: DeleteMeBody, response: { 204: Type.Null(), ...errors } },
+      schema: { summary: 'Delete (anonymise) the signed-in account', operationId: 'deleteMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: DeleteMeBody, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
       await service.deleteMe(request.actor.id, request.body.currentPassword);
@@ -118,7 +118,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users',
     {
       preHandler: app.requireRole('admin', 'manager'),
-      schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], querystring: UserListQuery, response: { 200: ListOf(User), ...errors } },
+      schema: { summary: 'Find users', operationId: 'listUsers', tags: ['accounts'], security: [{ bearerAuth: [] }], querystring: UserListQuery, response: { 200: ListOf(User), ...errors } },
     },
     async (request) => {
       const { q, role, limit = 50, offset = 0 } = request.query;
@@ -130,7 +130,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id',
     {
       preHandler: app.requireRole('admin'),
-      schema: {
+      schema: { summary: 'Change a user’s role, labs or state', operationId: 'updateUser',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
         params: Type.Object({ id: Uuid }),

@@ -16,6 +16,7 @@ import type { Clock } from '../../lib/clock.js';
 import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import type { LabEvents } from '../../lib/events.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
+import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
 
 export function normalizeEmail(email: string): string {
@@ -38,6 +39,14 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
     disabled: row.disabled,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/**
+ * What a new password ends: signed-in sessions (tokenVersion) and both calendar feed secrets,
+ * which a thief of the old password could have copied. The feeds get new URLs on next request.
+ */
+export function signOutEverywhere(): { tokenVersion: string; calendarToken: null; labsCalendarToken: null } {
+  return { tokenVersion: randomUUID(), calendarToken: null, labsCalendarToken: null };
 }
 
 export function createAccountService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
@@ -110,7 +119,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
           throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
         }
         values.passwordHash = await hashPassword(body.password);
-        values.tokenVersion = randomUUID();
+        Object.assign(values, signOutEverywhere());
       }
       if (Object.keys(values).length === 0) return row;
       return (await repo.update(userId, values)) as UserRow;
@@ -129,7 +138,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
       const materials = sessionIds.length
         ? await db.select().from(usageMaterials).where(inArray(usageMaterials.usageSessionId, sessionIds))
         : [];
-      const { passwordHash: _hash, tokenVersion: _ver, calendarToken: _cal, ...account } = row;
+      const { passwordHash: _hash, tokenVersion: _ver, calendarToken: _cal, labsCalendarToken: _labsCal, ...account } = row;
       return {
         exportedAt: clock.now().toISOString(),
         account: { ...account, guardianName: row.guardianName, guardianContact: row.guardianContact },
@@ -150,7 +159,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
       const cancelled = await db.transaction(async (tx) => {
         const freed = await tx
           .update(bookings)
-          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: userId, reason: 'Account deleted', updatedAt: now })
+          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: userId, reason: SYSTEM_REASONS.accountDeleted, updatedAt: now })
           .where(
             and(
               eq(bookings.userId, userId),
@@ -177,6 +186,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
             guardianContact: null,
             guardianConsentAt: null,
             calendarToken: null,
+            labsCalendarToken: null,
             deletedAt: now,
             disabled: true,
             tokenVersion: randomUUID(),
@@ -191,7 +201,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
             entityType: 'booking' as const,
             entityId: b.id,
             labId: b.labId,
-            details: { reason: 'Account deleted' },
+            details: { reason: SYSTEM_REASONS.accountDeleted },
           })),
         ]);
         return freed;
@@ -213,11 +223,12 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
         if (body.role !== undefined) values.role = body.role;
         if (body.disabled !== undefined) {
           values.disabled = body.disabled;
-          if (body.disabled) values.tokenVersion = randomUUID();
+          // Re-enabling the account later does not bring the old feed URLs back.
+          if (body.disabled) Object.assign(values, signOutEverywhere());
         }
         if (body.password !== undefined) {
           values.passwordHash = await hashPassword(body.password);
-          values.tokenVersion = randomUUID();
+          Object.assign(values, signOutEverywhere());
         }
         const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
         if (body.managedLabIds !== undefined) {

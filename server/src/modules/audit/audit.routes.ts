@@ -28,7 +28,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/audit',
     {
       preHandler: app.requireRole('admin', 'manager'),
-      schema: { tags: ['audit'], security: [{ bearerAuth: [] }], querystring: AuditQuery, response: { 200: ListOf(AuditEntry), ...errors } },
+      schema: { summary: 'Read the audit log', operationId: 'listAudit', tags: ['audit'], security: [{ bearerAuth: [] }], querystring: AuditQuery, response: { 200: ListOf(AuditEntry), ...errors } },
     },
     async (request) => {
       const { labId, from, to, entityType, entityId, limit = 50, offset = 0 } = request.query;

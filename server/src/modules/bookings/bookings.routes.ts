@@ -74,7 +74,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings',
     {
       preHandler: [app.authenticate, bookingRateLimit],
-      schema: { ...secured, body: CreateBookingBody, response: { 201: Booking, ...errors } },
+      schema: { summary: 'Book a machine', operationId: 'createBooking', ...secured, body: CreateBookingBody, response: { 201: Booking, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.create(request.actor, request.body)),
   );
@@ -83,7 +83,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, querystring: BookingListQuery, response: { 200: BookingList, ...errors } },
+      schema: { summary: 'List bookings', operationId: 'listBookings', ...secured, querystring: BookingListQuery, response: { 200: BookingList, ...errors } },
     },
     async (request) => service.list(request.actor, request.query),
   );
@@ -92,7 +92,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/:id',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: BookingParams, response: { 200: Booking, ...errors } },
+      schema: { summary: 'Read a booking', operationId: 'getBooking', ...secured, params: BookingParams, response: { 200: Booking, ...errors } },
     },
     async (request) => service.get(request.actor, request.params.id),
   );
@@ -101,7 +101,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/:id',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: BookingParams, body: UpdateBookingBody, response: { 200: Booking, ...errors } },
+      schema: { summary: 'Reschedule a booking or edit its note', operationId: 'updateBooking', ...secured, params: BookingParams, body: UpdateBookingBody, response: { 200: Booking, ...errors } },
     },
     async (request) => service.reschedule(request.actor, request.params.id, request.body),
   );
@@ -110,7 +110,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/:id/approve',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: BookingParams, response: { 200: Booking, ...errors } },
+      schema: { summary: 'Approve a pending booking', operationId: 'approveBooking', ...secured, params: BookingParams, response: { 200: Booking, ...errors } },
     },
     async (request) => service.approve(request.actor, request.params.id),
   );
@@ -119,7 +119,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/:id/reject',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: BookingParams, body: RejectBookingBody, response: { 200: Booking, ...errors } },
+      schema: { summary: 'Reject a pending booking', operationId: 'rejectBooking', ...secured, params: BookingParams, body: RejectBookingBody, response: { 200: Booking, ...errors } },
     },
     async (request) => service.reject(request.actor, request.params.id, request.body.reason),
   );
@@ -128,7 +128,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/:id/cancel',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Cancel a booking', operationId: 'cancelBooking',
         ...secured,
         params: BookingParams,
         body: Type.Union([CancelBookingBody, Type.Null()]),
@@ -142,7 +142,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/class',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, body: ClassBody, response: { 201: ClassResponse, ...errors } },
+      schema: { summary: 'Book several machines for a class', operationId: 'createClassSession', ...secured, body: ClassBody, response: { 201: ClassResponse, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.createClass(request.actor, request.body)),
   );
@@ -151,7 +151,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/series',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, body: SeriesBody, response: { 201: SeriesResponse, ...errors } },
+      schema: { summary: 'Book a weekly series', operationId: 'createBookingSeries', ...secured, body: SeriesBody, response: { 201: SeriesResponse, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.createSeries(request.actor, request.body)),
   );
@@ -160,7 +160,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/series/:seriesId/cancel',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Cancel a series from an occurrence on', operationId: 'cancelBookingSeries',
         ...secured,
         params: Type.Object({ seriesId: Uuid }),
         body: Type.Union([SeriesCancelBody, Type.Null()]),
@@ -173,7 +173,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/machines/:machineId/availability',
     {
-      schema: {
+      schema: { summary: 'Busy times of a machine', operationId: 'getMachineAvailability',
         tags: ['bookings'],
         params: Type.Object({ machineId: Uuid }),
         querystring: AvailabilityQuery,
@@ -191,7 +191,7 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/labs/:labId/availability',
     {
-      schema: {
+      schema: { summary: 'Busy times of every machine of a lab', operationId: 'getLabAvailability',
         tags: ['bookings'],
         params: Type.Object({ labId: Uuid }),
         querystring: AvailabilityQuery,

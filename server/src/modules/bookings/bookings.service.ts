@@ -25,6 +25,7 @@ import type { LabEvents } from '../../lib/events.js';
 import type { LabCache } from '../../lib/lab-cache.js';
 import { notify, type NotificationInput } from '../../lib/notify.js';
 import { createSlidingWindow } from '../../lib/sliding-window.js';
+import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { managesLab, type Actor } from '../../plugins/auth.js';
 import {
   bookingConflict,
@@ -467,6 +468,20 @@ export function createBookingService(deps: BookingServiceDeps) {
             : { note: true },
         });
         if (backToPending) await notifyManagersOfPending(tx, updated, machine);
+        // The owner hears of every move, their own included: the mail carries the event's new
+        // time for their calendar, which would otherwise keep the old one.
+        if (moved && updated.userId) {
+          await notify(tx, {
+            userId: updated.userId,
+            kind: 'booking_rescheduled',
+            data: {
+              ...notificationData(updated, machine.name),
+              previousStart: b.startAt.toISOString(),
+              previousEnd: b.endAt.toISOString(),
+              ...(actor.id !== updated.userId ? { byManager: true } : {}),
+            },
+          });
+        }
         return { updated, moved };
       });
       if (result.moved) publish(result.updated.labId, [result.updated.machineId]);
@@ -619,7 +634,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         const targets = await repo.lockSeriesOccurrences(seriesId, from, tx);
         const updated = await repo.updateBookings(
           targets.map((t) => t.id),
-          { status: 'cancelled', cancelledAt: now, cancelledBy: actor.id, reason: 'Series cancelled', updatedAt: now },
+          { status: 'cancelled', cancelledAt: now, cancelledBy: actor.id, reason: SYSTEM_REASONS.seriesCancelled, updatedAt: now },
           tx,
         );
         updated.sort((a, b) => a.startAt.getTime() - b.startAt.getTime() || a.id.localeCompare(b.id));
@@ -631,7 +646,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             .map((r) => ({
               userId: r.userId!,
               kind: 'booking_cancelled',
-              data: notificationData(r, names.get(r.machineId) ?? '', 'Series cancelled'),
+              data: notificationData(r, names.get(r.machineId) ?? '', SYSTEM_REASONS.seriesCancelled),
             })),
         );
         await writeAudit(tx, [
@@ -649,7 +664,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             entityType: 'booking' as const,
             entityId: r.id,
             labId: r.labId,
-            details: { reason: 'Series cancelled' },
+            details: { reason: SYSTEM_REASONS.seriesCancelled },
           })),
         ]);
         return updated;

@@ -15,7 +15,7 @@ const certificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/certifications',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: Type.Object({ labId: Uuid }), body: CertificationBody, response: { 201: Certification, ...errors } },
+      schema: { summary: 'Certify a member on a machine type', operationId: 'createCertification', ...secured, params: Type.Object({ labId: Uuid }), body: CertificationBody, response: { 201: Certification, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.grant(request.actor, request.params.labId, request.body)),
   );
@@ -24,7 +24,7 @@ const certificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/certifications',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, querystring: CertificationListQuery, response: { 200: ListOf(Certification), ...errors } },
+      schema: { summary: 'List certifications', operationId: 'listCertifications', ...secured, querystring: CertificationListQuery, response: { 200: ListOf(Certification), ...errors } },
     },
     async (request) => service.list(request.actor, request.query),
   );
@@ -33,7 +33,7 @@ const certificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/certifications/:id',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors } },
+      schema: { summary: 'Revoke a certification', operationId: 'revokeCertification', ...secured, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
       await service.revoke(request.actor, request.params.id);

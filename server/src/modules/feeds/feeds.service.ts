@@ -1,23 +1,15 @@
 // Secret per-member iCalendar feeds: the member's own bookings, and for a lab's managers the
 // bookings and maintenance of their labs. Whoever holds the URL reads the feed, so the token is
-// long and random, and regenerating it kills the old URL.
-import { DEFAULT_TIMEZONE, type BookingStatus, type CalendarFeed, type Locale } from '@fablab/shared';
-import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
+// long and random, and regenerating it kills the old URL. The labs feed has a secret of its own:
+// it shows other members' names, notes and reasons, and a member's "my bookings" link gets shared.
+import { DEFAULT_TIMEZONE, type CalendarFeed, type CalendarFeedScope, type Locale } from '@fablab/shared';
+import { and, asc, eq, gte, inArray, isNull, or } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { bookings, labManagers, labs, machines, maintenanceWindows, users } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound } from '../../lib/errors.js';
+import { forbidden, notFound } from '../../lib/errors.js';
 import { addBookingEvent, addMaintenanceEvent, calendarText, newCalendar, uidHost } from './ical.js';
-
-/** What a feed shows: cancelled ones stay, marked STATUS:CANCELLED, so calendars drop them. */
-export const FEED_STATUSES = [
-  'pending',
-  'approved',
-  'checked_in',
-  'completed',
-  'cancelled',
-] as const satisfies readonly BookingStatus[];
 
 /** How far back a feed reaches; older events stay in the calendar apps that already have them. */
 const HISTORY_DAYS = 180;
@@ -31,9 +23,28 @@ export function newCalendarToken(): string {
 export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: string }) {
   const { db, clock, publicUrl } = deps;
 
-  function urls(token: string, mayUseLabs: boolean): CalendarFeed {
-    const url = `${publicUrl}/ical/${token}.ics`;
-    return mayUseLabs ? { url, labsUrl: `${url}?scope=labs` } : { url };
+  const urlOf = (token: string) => `${publicUrl}/ical/${token}.ics`;
+  const mayUseLabs = (actor: { role: string }) => actor.role === 'admin' || actor.role === 'manager';
+  const column = (scope: CalendarFeedScope) => (scope === 'labs' ? users.labsCalendarToken : users.calendarToken);
+
+  /** The secret of one feed, made on first use; only an empty one is filled, so two first calls agree. */
+  async function tokenOf(userId: string, scope: CalendarFeedScope): Promise<string> {
+    const read = async () => (await db.select({ token: column(scope) }).from(users).where(eq(users.id, userId)))[0];
+    let row = await read();
+    if (row && !row.token) {
+      await db
+        .update(users)
+        .set(scope === 'labs' ? { labsCalendarToken: newCalendarToken() } : { calendarToken: newCalendarToken() })
+        .where(and(eq(users.id, userId), isNull(column(scope))));
+      row = await read();
+    }
+    if (!row?.token) throw notFound('User');
+    return row.token;
+  }
+
+  async function feedOf(actor: { id: string; role: string }): Promise<CalendarFeed> {
+    const url = urlOf(await tokenOf(actor.id, 'me'));
+    return mayUseLabs(actor) ? { url, labsUrl: urlOf(await tokenOf(actor.id, 'labs')) } : { url };
   }
 
   async function labIdsFor(user: { id: string; role: string }): Promise<string[]> {
@@ -44,32 +55,21 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
   }
 
   return {
-    /** The member's feed URLs, making the secret on first use. */
-    async get(actor: { id: string; role: string }): Promise<CalendarFeed> {
-      const [row] = await db.select({ token: users.calendarToken }).from(users).where(eq(users.id, actor.id));
-      let token = row?.token ?? null;
-      if (!token) {
-        // Only fills an empty token, so two first calls at once agree on one URL.
-        await db
-          .update(users)
-          .set({ calendarToken: newCalendarToken() })
-          .where(and(eq(users.id, actor.id), isNull(users.calendarToken)));
-        const [again] = await db.select({ token: users.calendarToken }).from(users).where(eq(users.id, actor.id));
-        token = again?.token ?? null;
-      }
-      if (!token) throw notFound('User');
-      return urls(token, actor.role === 'admin' || actor.role === 'manager');
+    /** The member's feed URLs, making the secrets on first use. */
+    get: feedOf,
+
+    /** A new secret for one feed; its old URL answers 404 from now on, the other feed keeps its own. */
+    async regenerate(actor: { id: string; role: string }, scope: CalendarFeedScope = 'me'): Promise<CalendarFeed> {
+      if (scope === 'labs' && !mayUseLabs(actor)) throw forbidden('Only managers and admins have a labs feed');
+      await db
+        .update(users)
+        .set(scope === 'labs' ? { labsCalendarToken: newCalendarToken() } : { calendarToken: newCalendarToken() })
+        .where(eq(users.id, actor.id));
+      return feedOf(actor);
     },
 
-    /** A new secret; the old URL answers 404 from now on. */
-    async regenerate(actor: { id: string; role: string }): Promise<CalendarFeed> {
-      const token = newCalendarToken();
-      await db.update(users).set({ calendarToken: token }).where(eq(users.id, actor.id));
-      return urls(token, actor.role === 'admin' || actor.role === 'manager');
-    },
-
-    /** The iCalendar text of a feed, or 404 for an unknown token or a scope the holder may not read. */
-    async render(token: string, scope: 'mine' | 'labs'): Promise<string> {
+    /** The iCalendar text of a feed; which feed is told by which secret it is. 404 for an unknown one. */
+    async render(token: string): Promise<string> {
       if (!TOKEN_SHAPE.test(token)) throw notFound('Calendar feed');
       const [user] = await db
         .select({
@@ -78,10 +78,12 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
           locale: users.locale,
           disabled: users.disabled,
           deletedAt: users.deletedAt,
+          labsCalendarToken: users.labsCalendarToken,
         })
         .from(users)
-        .where(eq(users.calendarToken, token));
+        .where(or(eq(users.calendarToken, token), eq(users.labsCalendarToken, token)));
       if (!user || user.disabled || user.deletedAt) throw notFound('Calendar feed');
+      const scope: 'mine' | 'labs' = user.labsCalendarToken === token ? 'labs' : 'mine';
       const locale: Locale = user.locale;
       const now = clock.now();
       const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
@@ -90,6 +92,8 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
       const labIds = scope === 'labs' ? await labIdsFor(user) : [];
       if (scope === 'labs' && labIds.length === 0) throw notFound('Calendar feed');
 
+      // Every booking, whatever its status: those that do not take place are STATUS:CANCELLED
+      // (eventStatus), so a calendar that holds one learns it is off instead of keeping it.
       const bookingRows = await db
         .select({
           id: bookings.id,
@@ -101,11 +105,13 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
           reason: bookings.reason,
           createdAt: bookings.createdAt,
           updatedAt: bookings.updatedAt,
+          sequence: bookings.sequence,
           machineName: machines.name,
           labName: locale === 'vi' ? labs.nameVi : labs.name,
           labHost: labs.host,
           zone: labs.timezone,
           memberName: users.fullName,
+          memberDeletedAt: users.deletedAt,
         })
         .from(bookings)
         .innerJoin(machines, eq(machines.id, bookings.machineId))
@@ -114,7 +120,6 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
         .where(
           and(
             scope === 'labs' ? inArray(bookings.labId, labIds) : eq(bookings.userId, user.id),
-            inArray(bookings.status, [...FEED_STATUSES]),
             gte(bookings.endAt, since),
           ),
         )
@@ -150,11 +155,13 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
         addBookingEvent(
           calendar,
           // Another member's name only in a labs feed, whose holder manages those labs.
-          { ...b, memberName: scope === 'labs' ? b.memberName : null },
-          { host, locale, stamp: now },
+          { ...b, memberName: scope === 'labs' ? b.memberName : null, memberDeleted: b.memberDeletedAt !== null },
+          // Without METHOD, DTSTAMP is when the event was last revised (RFC 5545 §3.8.7.2): the
+          // same feed text until something changes, so its ETag holds.
+          { host, locale, stamp: b.updatedAt },
         );
       }
-      for (const m of maintenanceRows) addMaintenanceEvent(calendar, m, { host, locale, stamp: now });
+      for (const m of maintenanceRows) addMaintenanceEvent(calendar, m, { host, locale, stamp: m.createdAt });
       return calendarText(calendar, zone);
     },
   };

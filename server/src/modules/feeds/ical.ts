@@ -2,11 +2,24 @@
 // attached to booking emails, so that one booking has one UID everywhere and a calendar app
 // updates the same event instead of adding another.
 //
-// Times are written in UTC with X-WR-TIMEZONE naming the lab's zone: a TZID would need a
-// VTIMEZONE component that ical-generator cannot produce without an extra generator, and UTC
-// instants validate everywhere while calendar apps still show them in the reader's zone.
+// Times are written in UTC, which validates everywhere while calendar apps still show them in the
+// reader's zone; X-WR-TIMEZONE and a VTIMEZONE name the lab's zone. The VTIMEZONE is also what
+// keeps a calendar with no events valid: RFC 5545 wants at least one component, and an empty
+// VCALENDAR is refused by some readers.
+//
+// One status rule for feeds and mail (eventStatus): a booking that will not take place (cancelled,
+// rejected, expired, no-show) stays in calendars as STATUS:CANCELLED instead of vanishing, so a
+// calendar that already holds it learns it is off.
 import type { BookingStatus, Locale } from '@fablab/shared';
-import ical, { ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ical-generator';
+import ical, {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendarMethod,
+  ICalEventStatus,
+  type ICalCalendar,
+} from 'ical-generator';
+import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
+import { reasonInLocale } from '../../lib/system-reasons.js';
 
 export interface IcalBooking {
   id: string;
@@ -18,11 +31,15 @@ export interface IcalBooking {
   reason: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The stored revision counter (bookings.sequence). */
+  sequence: number;
   machineName: string;
   labName: string;
   labHost: string;
   /** Only in feeds and emails whose reader may see it (the lab's managers). */
   memberName?: string | null;
+  /** The owner deleted their account: the name is replaced by a label in the reader's language. */
+  memberDeleted?: boolean;
 }
 
 export interface IcalMaintenance {
@@ -65,6 +82,7 @@ const WORDS = {
     note: 'Ghi chú',
     reason: 'Lý do',
     member: 'Thành viên',
+    deletedMember: 'Thành viên đã xóa tài khoản',
     feedName: 'Lịch đặt máy FabLab',
     labsFeedName: 'Lịch các phòng FabLab',
   },
@@ -75,6 +93,7 @@ const WORDS = {
     note: 'Note',
     reason: 'Reason',
     member: 'Member',
+    deletedMember: 'Deleted member',
     feedName: 'FabLab bookings',
     labsFeedName: 'FabLab labs calendar',
   },
@@ -99,6 +118,15 @@ export const PURPOSE_WORDS: Record<Locale, Record<string, string>> = {
   },
 };
 
+/**
+ * How a member is named to someone allowed to see names: a deleted account keeps an anonymised
+ * row, whose stored name is not a name; it is said in the reader's language.
+ */
+export function memberLabel(name: string | null | undefined, deleted: boolean, locale: Locale): string | null {
+  if (deleted) return WORDS[locale].deletedMember;
+  return name || null;
+}
+
 /** The host part of booking UIDs: stable for one deployment. */
 export function uidHost(publicUrl: string): string {
   try {
@@ -108,12 +136,17 @@ export function uidHost(publicUrl: string): string {
   }
 }
 
+/**
+ * METHOD of an emailed event (RFC 5546): REQUEST puts or updates the event in the member's
+ * calendar, CANCEL takes it out. Feeds leave METHOD out, as subscribed calendars do.
+ */
+export type ItipMethod = 'request' | 'cancel';
+
 export function newCalendar(options: {
   locale: Locale;
   zone: string;
   scope: 'mine' | 'labs' | 'email';
-  /** PUBLISH for an emailed event; feeds leave METHOD out, as subscribed calendars do. */
-  method?: 'publish';
+  method?: ItipMethod;
   ttlSeconds?: number;
 }): ICalCalendar {
   const words = WORDS[options.locale];
@@ -121,50 +154,76 @@ export function newCalendar(options: {
     prodId: { company: 'FabLab Binh Duong', product: 'Booking', language: options.locale.toUpperCase() },
     name: options.scope === 'labs' ? words.labsFeedName : words.feedName,
   });
-  if (options.method === 'publish') calendar.method(ICalCalendarMethod.PUBLISH);
+  if (options.method) {
+    calendar.method(options.method === 'cancel' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
+  }
   if (options.ttlSeconds) calendar.ttl(options.ttlSeconds);
   return calendar;
 }
 
+let knownZones: Set<string> | undefined;
+
+/** The zone's VTIMEZONE from the IANA database, or null for a name it does not know. */
+function vtimezone(zone: string): string | null {
+  knownZones ??= new Set(tzlib_get_timezones() as string[]);
+  if (!knownZones.has(zone)) return null;
+  const [block] = tzlib_get_ical_block(zone) as string[];
+  return block ? `${block.replace(/(\r\n)+$/, '')}\r\n` : null;
+}
+
 /**
- * The calendar's text with X-WR-TIMEZONE among the calendar properties: RFC 5545 puts those
- * before the components, while ical-generator writes its x-properties after the events.
+ * The calendar's text with X-WR-TIMEZONE among the calendar properties (RFC 5545 puts those
+ * before the components, while ical-generator writes its x-properties after the events), the
+ * zone's VTIMEZONE as the first component, and CRLF after every line, the last one included.
  */
 export function calendarText(calendar: ICalCalendar, zone: string): string {
-  const text = calendar.toString();
+  let text = calendar.toString();
+  if (!text.endsWith('\r\n')) text += '\r\n';
   const line = `X-WR-TIMEZONE:${zone.replace(/[^A-Za-z0-9_+\-/]/g, '')}\r\n`;
   const at = text.indexOf('\r\n', text.indexOf('VERSION:2.0')) + 2;
-  return text.slice(0, at) + line + text.slice(at);
+  text = text.slice(0, at) + line + text.slice(at);
+  const block = vtimezone(zone);
+  if (!block) return text;
+  const firstComponent = text.search(/^BEGIN:(?!VCALENDAR)/m);
+  const insertAt = firstComponent >= 0 ? firstComponent : text.lastIndexOf('END:VCALENDAR');
+  return text.slice(0, insertAt) + block + text.slice(insertAt);
 }
 
-function eventStatus(status: BookingStatus): ICalEventStatus {
-  if (status === 'cancelled' || status === 'rejected' || status === 'expired') return ICalEventStatus.CANCELLED;
+/** The one status rule of feeds and mail. */
+export function eventStatus(status: BookingStatus): ICalEventStatus {
   if (status === 'pending') return ICalEventStatus.TENTATIVE;
-  return ICalEventStatus.CONFIRMED;
+  if (status === 'approved' || status === 'checked_in' || status === 'completed') return ICalEventStatus.CONFIRMED;
+  // cancelled, rejected, expired, no_show: the booking does not (or did not) take place.
+  return ICalEventStatus.CANCELLED;
 }
 
-/**
- * A revision number that grows with every change of the booking, without a counter column:
- * calendar apps take the event with the higher SEQUENCE as the newer one.
- */
-function sequenceOf(createdAt: Date, updatedAt: Date): number {
-  return Math.max(0, Math.floor((updatedAt.getTime() - createdAt.getTime()) / 1000));
+/** The iTIP method an email about the booking carries: one rule with the event's STATUS. */
+export function itipMethodOf(status: BookingStatus): ItipMethod {
+  return eventStatus(status) === ICalEventStatus.CANCELLED ? 'cancel' : 'request';
+}
+
+export interface ItipParties {
+  /** The booking system, which sends the invitations (RFC 5546 requires an ORGANIZER). */
+  organizer: { name: string; email: string };
+  /** The member whose booking it is. */
+  attendee: { name: string; email: string };
 }
 
 export function addBookingEvent(
   calendar: ICalCalendar,
   booking: IcalBooking,
-  options: { host: string; locale: Locale; stamp: Date },
+  options: { host: string; locale: Locale; stamp: Date; itip?: ItipParties },
 ): void {
   const words = WORDS[options.locale];
   const statusWord = STATUS_WORDS[options.locale][booking.status];
-  const who = booking.memberName ? ` – ${booking.memberName}` : '';
+  const member = booking.memberName ? memberLabel(booking.memberName, booking.memberDeleted ?? false, options.locale) : null;
+  const who = member ? ` – ${member}` : '';
   const summary = `${words.booking}: ${booking.machineName}${who}${statusWord ? ` (${statusWord})` : ''}`;
   const lines = [
     `${words.purpose}: ${PURPOSE_WORDS[options.locale][booking.purpose] ?? booking.purpose}`,
-    booking.memberName ? `${words.member}: ${booking.memberName}` : null,
+    member ? `${words.member}: ${member}` : null,
     booking.note ? `${words.note}: ${booking.note}` : null,
-    booking.reason ? `${words.reason}: ${booking.reason}` : null,
+    booking.reason ? `${words.reason}: ${reasonInLocale(booking.reason, options.locale)}` : null,
   ].filter((l): l is string => l !== null);
   calendar.createEvent({
     id: `${booking.id}@${options.host}`,
@@ -173,11 +232,30 @@ export function addBookingEvent(
     stamp: options.stamp,
     created: booking.createdAt,
     lastModified: booking.updatedAt,
-    sequence: sequenceOf(booking.createdAt, booking.updatedAt),
+    sequence: booking.sequence,
     summary,
     description: lines.join('\n'),
     location: booking.labHost ? `${booking.labName}, ${booking.labHost}` : booking.labName,
     status: eventStatus(booking.status),
+    ...(options.itip
+      ? {
+          organizer: options.itip.organizer,
+          attendees: [
+            {
+              ...options.itip.attendee,
+              role: ICalAttendeeRole.REQ,
+              // The member asked for the booking: nothing to answer.
+              status:
+                booking.status === 'pending'
+                  ? ICalAttendeeStatus.TENTATIVE
+                  : eventStatus(booking.status) === ICalEventStatus.CANCELLED
+                    ? ICalAttendeeStatus.DECLINED
+                    : ICalAttendeeStatus.ACCEPTED,
+              rsvp: false,
+            },
+          ],
+        }
+      : {}),
   });
 }
 

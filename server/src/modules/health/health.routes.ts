@@ -28,7 +28,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], response: { 200: Health, 503: Health } } },
+    { schema: { summary: 'Health of the server and its database', operationId: 'getHealth', tags: ['health'], response: { 200: Health, 503: Health } } },
     async (_request, reply) => {
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<never>((_, reject) => {

@@ -9,14 +9,14 @@ const LabParams = Type.Object({ labId: Uuid });
 const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createLabService({ db: app.db, labEvents: app.labEvents });
 
-  app.get('/labs', { schema: { tags: ['labs'], response: { 200: ListOf(Lab) } } }, async () => {
+  app.get('/labs', { schema: { summary: 'List labs', operationId: 'listLabs', tags: ['labs'], response: { 200: ListOf(Lab) } } }, async () => {
     const items = await service.list();
     return { items, total: items.length };
   });
 
   app.get(
     '/labs/:labId',
-    { schema: { tags: ['labs'], params: LabParams, response: { 200: LabWithClosures, ...errors } } },
+    { schema: { summary: 'Read a lab with its closures', operationId: 'getLab', tags: ['labs'], params: LabParams, response: { 200: LabWithClosures, ...errors } } },
     async (request) => service.get(request.params.labId),
   );
 
@@ -24,7 +24,7 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs',
     {
       preHandler: app.requireRole('admin'),
-      schema: { tags: ['labs'], security: [{ bearerAuth: [] }], body: LabBody, response: { 201: Lab, ...errors } },
+      schema: { summary: 'Create a lab', operationId: 'createLab', tags: ['labs'], security: [{ bearerAuth: [] }], body: LabBody, response: { 201: Lab, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.create(request.actor.id, request.body)),
   );
@@ -33,7 +33,7 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId',
     {
       preHandler: app.requireRole('admin'),
-      schema: { tags: ['labs'], security: [{ bearerAuth: [] }], params: LabParams, body: LabPatchBody, response: { 200: Lab, ...errors } },
+      schema: { summary: 'Change a lab', operationId: 'updateLab', tags: ['labs'], security: [{ bearerAuth: [] }], params: LabParams, body: LabPatchBody, response: { 200: Lab, ...errors } },
     },
     async (request) => service.update(request.actor.id, request.params.labId, request.body),
   );
@@ -42,7 +42,7 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/closures',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['labs'], security: [{ bearerAuth: [] }], params: LabParams, body: ClosureBody, response: { 201: Closure, ...errors } },
+      schema: { summary: 'Close a lab for some days', operationId: 'createClosure', tags: ['labs'], security: [{ bearerAuth: [] }], params: LabParams, body: ClosureBody, response: { 201: Closure, ...errors } },
     },
     async (request, reply) => {
       await service.get(request.params.labId);
@@ -55,7 +55,7 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/closures/:closureId',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Remove a closure', operationId: 'deleteClosure',
         tags: ['labs'],
         security: [{ bearerAuth: [] }],
         params: Type.Object({ labId: Uuid, closureId: Uuid }),

@@ -12,7 +12,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/labs/:labId/machines',
-    { schema: { tags: ['machines'], params: Type.Object({ labId: Uuid }), response: { 200: ListOf(Machine), ...errors } } },
+    { schema: { summary: 'List a lab’s machines', operationId: 'listMachines', tags: ['machines'], params: Type.Object({ labId: Uuid }), response: { 200: ListOf(Machine), ...errors } } },
     async (request) => {
       const items = await service.listForLab(request.params.labId);
       return { items, total: items.length };
@@ -21,7 +21,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/machines/:machineId',
-    { schema: { tags: ['machines'], params: MachineParams, response: { 200: Machine, ...errors } } },
+    { schema: { summary: 'Read a machine', operationId: 'getMachine', tags: ['machines'], params: MachineParams, response: { 200: Machine, ...errors } } },
     async (request) => toApiMachine(await findMachine(app.db, request.params.machineId)),
   );
 
@@ -29,7 +29,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/machines',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Add a machine to a lab', operationId: 'createMachine',
         tags: ['machines'],
         security: [{ bearerAuth: [] }],
         params: Type.Object({ labId: Uuid }),
@@ -48,7 +48,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Change a machine', operationId: 'updateMachine',
         tags: ['machines'],
         security: [{ bearerAuth: [] }],
         params: MachineParams,

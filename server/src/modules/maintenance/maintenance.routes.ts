@@ -37,7 +37,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, body: MaintenanceBody, response: { 201: MaintenanceCreated, ...errors } },
+      schema: { summary: 'Schedule maintenance on a machine', operationId: 'createMaintenanceWindow', ...secured, params: MachineParams, body: MaintenanceBody, response: { 201: MaintenanceCreated, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.createWindow(request.actor, request.params.machineId, request.body)),
   );
@@ -46,7 +46,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/maintenance',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, querystring: MaintenanceListQuery, response: { 200: ListOf(MaintenanceWindow), ...errors } },
+      schema: { summary: 'List maintenance windows', operationId: 'listMaintenanceWindows', ...secured, querystring: MaintenanceListQuery, response: { 200: ListOf(MaintenanceWindow), ...errors } },
     },
     async (request) => service.listWindows(request.query),
   );
@@ -55,7 +55,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/maintenance/:id',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors } },
+      schema: { summary: 'Remove a maintenance window', operationId: 'deleteMaintenanceWindow', ...secured, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
       await service.deleteWindow(request.actor, request.params.id);
@@ -67,7 +67,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance-log',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, querystring: PageQuery, response: { 200: ListOf(MaintenanceLogEntry), ...errors } },
+      schema: { summary: 'Read a machine’s maintenance log', operationId: 'listMaintenanceLog', ...secured, params: MachineParams, querystring: PageQuery, response: { 200: ListOf(MaintenanceLogEntry), ...errors } },
     },
     async (request) => service.listLog(request.actor, request.params.machineId, request.query),
   );
@@ -76,7 +76,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance-log',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, body: MaintenanceLogBody, response: { 201: MaintenanceLogEntry, ...errors } },
+      schema: { summary: 'Log maintenance work on a machine', operationId: 'createMaintenanceLogEntry', ...secured, params: MachineParams, body: MaintenanceLogBody, response: { 201: MaintenanceLogEntry, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.addLog(request.actor, request.params.machineId, request.body)),
   );
@@ -85,7 +85,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance-plans',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, response: { 200: ListOf(MaintenancePlan), ...errors } },
+      schema: { summary: 'List a machine’s maintenance plans', operationId: 'listMaintenancePlans', ...secured, params: MachineParams, response: { 200: ListOf(MaintenancePlan), ...errors } },
     },
     async (request) => service.listPlans(request.actor, request.params.machineId),
   );
@@ -94,7 +94,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance-plans',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, body: MaintenancePlanBody, response: { 201: MaintenancePlan, ...errors } },
+      schema: { summary: 'Add a maintenance plan', operationId: 'createMaintenancePlan', ...secured, params: MachineParams, body: MaintenancePlanBody, response: { 201: MaintenancePlan, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.createPlan(request.actor, request.params.machineId, request.body)),
   );
@@ -103,7 +103,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance-plans/:planId',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: PlanParams, body: MaintenancePlanPatchBody, response: { 200: MaintenancePlan, ...errors } },
+      schema: { summary: 'Change a maintenance plan', operationId: 'updateMaintenancePlan', ...secured, params: PlanParams, body: MaintenancePlanPatchBody, response: { 200: MaintenancePlan, ...errors } },
     },
     async (request) => service.updatePlan(request.actor, request.params.machineId, request.params.planId, request.body),
   );
@@ -112,7 +112,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/maintenance-plans/:planId',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: PlanParams, response: { 204: Type.Null(), ...errors } },
+      schema: { summary: 'Remove a maintenance plan', operationId: 'deleteMaintenancePlan', ...secured, params: PlanParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
       await service.deletePlan(request.actor, request.params.machineId, request.params.planId);
@@ -125,7 +125,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       preHandler: app.authenticate,
       preValidation: emptyBodyAsObject,
-      schema: { ...secured, params: PlanParams, body: MaintenancePlanDoneBody, response: { 200: MaintenancePlanDone, ...errors } },
+      schema: { summary: 'Mark planned maintenance done', operationId: 'completeMaintenancePlan', ...secured, params: PlanParams, body: MaintenancePlanDoneBody, response: { 200: MaintenancePlanDone, ...errors } },
     },
     async (request) => service.markPlanDone(request.actor, request.params.machineId, request.params.planId, request.body),
   );
@@ -134,7 +134,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/maintenance-due',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: Type.Object({ labId: Uuid }), response: { 200: ListOf(MaintenancePlan), ...errors } },
+      schema: { summary: 'Maintenance due in a lab', operationId: 'listMaintenanceDue', ...secured, params: Type.Object({ labId: Uuid }), response: { 200: ListOf(MaintenancePlan), ...errors } },
     },
     async (request) => {
       await findLab(app.db, request.params.labId);

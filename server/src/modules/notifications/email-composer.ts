@@ -1,13 +1,17 @@
 // Turns notifications into outbox rows inside the caller's transaction: the recipient's language,
-// the lab's time zone, and for a booking an .ics of its current state. notify() calls this when
-// SMTP is configured; the delivery job sends the rows later.
+// the lab's time zone, a link to the page concerned, and for the member's own booking an iTIP
+// invitation (RFC 5546) of its current state: REQUEST while it takes place, CANCEL once it does
+// not, with the booking's stored SEQUENCE so the calendar keeps the newest. notify() calls this
+// when SMTP is configured; the delivery job sends the rows later.
 import { DEFAULT_TIMEZONE, type Locale } from '@fablab/shared';
 import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { bookings, labManagers, labs, machines, outbox, users } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import type { CreatedNotification, NotificationMailer } from '../../lib/notify.js';
-import { addBookingEvent, calendarText, newCalendar, uidHost } from '../feeds/ical.js';
+import { reasonInLocale } from '../../lib/system-reasons.js';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { addBookingEvent, calendarText, itipMethodOf, memberLabel, newCalendar, uidHost, type ItipParties } from '../feeds/ical.js';
 import { renderNotificationEmail, type EmailFacts } from './email-templates.js';
 
 function str(value: unknown): string | undefined {
@@ -21,12 +25,32 @@ function date(value: unknown): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
+const reasonOf = (reason: string | undefined, locale: Locale) => (reason ? reasonInLocale(reason, locale) : undefined);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuid = (value: unknown) => (typeof value === 'string' && UUID.test(value) ? value : undefined);
 
-export function createEmailComposer(deps: { clock: Clock; publicUrl: string }): NotificationMailer {
+/** The page a notification is about: members land on their bookings, managers on the lab's tab. */
+function linkFor(publicUrl: string, kind: string, bookingId: string | undefined, labId: string | undefined): string {
+  if (kind === 'booking_pending') return labId ? `${publicUrl}/manage/${labId}` : `${publicUrl}/manage`;
+  if (kind === 'incident_reported' && labId) return `${publicUrl}/manage/${labId}/incidents`;
+  if (kind === 'maintenance_due' && labId) return `${publicUrl}/manage/${labId}/maintenance`;
+  if (kind.startsWith('booking_')) return bookingId ? `${publicUrl}/my?booking=${bookingId}` : `${publicUrl}/my`;
+  if (kind.startsWith('certification_')) return `${publicUrl}/my`;
+  return `${publicUrl}/notifications`;
+}
+
+/** The ORGANIZER of invitations: the address mail comes from. */
+function organizerOf(mailFrom: string): ItipParties['organizer'] {
+  const [first] = addressparser(mailFrom, { flatten: true });
+  const email = first && 'address' in first && first.address ? first.address : 'no-reply@fablab.local';
+  return { name: first?.name || 'FabLab', email };
+}
+
+export function createEmailComposer(deps: { clock: Clock; publicUrl: string; mailFrom: string }): NotificationMailer {
   const { clock, publicUrl } = deps;
   const host = uidHost(publicUrl);
+  const organizer = organizerOf(deps.mailFrom);
 
   return {
     async enqueue(db: DbOrTx, created: CreatedNotification[]) {
@@ -63,8 +87,10 @@ export function createEmailComposer(deps: { clock: Clock; publicUrl: string }): 
               reason: bookings.reason,
               createdAt: bookings.createdAt,
               updatedAt: bookings.updatedAt,
+              sequence: bookings.sequence,
               machineName: machines.name,
               memberName: users.fullName,
+              memberDeletedAt: users.deletedAt,
             })
             .from(bookings)
             .innerJoin(machines, eq(machines.id, bookings.machineId))
@@ -118,7 +144,7 @@ export function createEmailComposer(deps: { clock: Clock; publicUrl: string }): 
         // A member's name only for someone who may see it: the lab's managers and admins.
         const showMember =
           booking && booking.userId !== recipient.id && manages(recipient.id, booking.labId)
-            ? booking.memberName
+            ? memberLabel(booking.memberName, booking.memberDeletedAt !== null, locale)
             : null;
         const facts: EmailFacts = {
           locale,
@@ -130,23 +156,32 @@ export function createEmailComposer(deps: { clock: Clock; publicUrl: string }): 
           labName,
           start: date(n.data.start) ?? booking?.startAt,
           end: date(n.data.end) ?? booking?.endAt,
-          reason: str(n.data.reason) ?? (n.kind.startsWith('booking_') ? (booking?.reason ?? undefined) : undefined),
+          reason: reasonOf(str(n.data.reason) ?? (n.kind.startsWith('booking_') ? (booking?.reason ?? undefined) : undefined), locale),
           byMaintenance: n.data.byMaintenance === true,
           memberName: showMember ?? str(n.data.memberName),
           offsetMinutes: typeof n.data.offsetMinutes === 'number' ? n.data.offsetMinutes : undefined,
           expiresAt: date(n.data.expiresAt),
           title: str(n.data.title),
           description: str(n.data.description),
+          link: linkFor(publicUrl, n.kind, booking?.id ?? uuid(n.data.bookingId), lab?.id ?? uuid(n.data.labId)),
         };
-        const { subject, text } = renderNotificationEmail(n.kind, facts);
+        const { subject, text, html } = renderNotificationEmail(n.kind, facts);
 
+        // The invitation goes to the member whose booking it is: they are its ATTENDEE. Managers
+        // follow their labs through the labs feed instead.
         let ics: string | null = null;
-        if (booking && lab) {
-          const calendar = newCalendar({ locale, zone, scope: 'email', method: 'publish' });
+        if (booking && lab && booking.userId === recipient.id) {
+          const method = itipMethodOf(booking.status);
+          const calendar = newCalendar({ locale, zone, scope: 'email', method });
           addBookingEvent(
             calendar,
-            { ...booking, labName: labName ?? lab.name, labHost: lab.host, memberName: showMember },
-            { host, locale, stamp: now },
+            { ...booking, labName: labName ?? lab.name, labHost: lab.host, memberName: null },
+            {
+              host,
+              locale,
+              stamp: now,
+              itip: { organizer, attendee: { name: recipient.fullName, email: recipient.email! } },
+            },
           );
           ics = calendarText(calendar, zone);
         }
@@ -155,7 +190,10 @@ export function createEmailComposer(deps: { clock: Clock; publicUrl: string }): 
           toAddress: recipient.email!,
           subject,
           body: text,
+          html,
           ics,
+          // A reminder that would arrive after the start only confuses: it is dropped then.
+          notAfter: n.kind === 'booking_reminder' ? (booking?.startAt ?? facts.start ?? null) : null,
           nextAttemptAt: now,
         });
       }

@@ -5,6 +5,8 @@ import { DateTime } from 'luxon';
 export interface EmailContent {
   subject: string;
   text: string;
+  /** The same words as HTML, styled inline: webmail drops <style> blocks and external CSS. */
+  html: string;
 }
 
 /** What a template may use; everything but the recipient is optional. */
@@ -25,6 +27,8 @@ export interface EmailFacts {
   expiresAt?: Date;
   title?: string;
   description?: string;
+  /** The page the mail is about (the booking in "my bookings", the lab's queue…). */
+  link?: string;
 }
 
 /** dd/MM/yyyy HH:mm in the lab's zone: what a person in the lab reads on the wall clock. */
@@ -67,6 +71,7 @@ const LABELS = {
     member: 'Thành viên',
     zoneNote: (zone: string) => `Giờ theo múi giờ của phòng (${zone}).`,
     open: (url: string) => `Xem chi tiết: ${url}`,
+    button: 'Xem chi tiết',
     footer: 'Email này được gửi tự động từ hệ thống đặt máy FabLab Bình Dương; vui lòng không trả lời.',
     fallbackMachine: 'máy',
   },
@@ -79,6 +84,7 @@ const LABELS = {
     member: 'Member',
     zoneNote: (zone: string) => `Times are in the lab's time zone (${zone}).`,
     open: (url: string) => `Details: ${url}`,
+    button: 'Open',
     footer: 'This email was sent automatically by the FabLab Binh Duong booking system; please do not reply.',
     fallbackMachine: 'a machine',
   },
@@ -101,6 +107,10 @@ function headline(kind: string, f: EmailFacts): { subject: string; lead: string 
       return vi
         ? { subject: `Đặt máy đã được duyệt: ${m}, ${when}`, lead: `Lượt đặt máy ${m} của bạn đã được duyệt.` }
         : { subject: `Booking approved: ${m}, ${when}`, lead: `Your booking of ${m} has been approved.` };
+    case 'booking_rescheduled':
+      return vi
+        ? { subject: `Lượt đặt máy đã đổi giờ: ${m}, ${when}`, lead: `Lượt đặt máy ${m} của bạn đã được chuyển sang giờ mới.` }
+        : { subject: `Booking moved: ${m}, ${when}`, lead: `Your booking of ${m} was moved to a new time.` };
     case 'booking_rejected':
       return vi
         ? { subject: `Yêu cầu đặt máy bị từ chối: ${m}`, lead: `Rất tiếc, yêu cầu đặt máy ${m} của bạn đã bị từ chối.` }
@@ -191,9 +201,56 @@ function headline(kind: string, f: EmailFacts): { subject: string; lead: string 
   }
 }
 
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const FONT = "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933";
+
+/**
+ * The HTML part: one column, styles on the elements, the link as a button and spelled out below
+ * it (some mail programs block buttons until the reader trusts the sender).
+ */
+function htmlEmail(input: {
+  lang: Locale;
+  paragraphs: string[];
+  details: string[];
+  notes: string[];
+  link?: { url: string; label: string };
+  footer: string;
+}): string {
+  const p = (text: string, style = '') => `<p style="margin:0 0 12px;${style}">${escapeHtml(text)}</p>`;
+  const details = input.details.length
+    ? `<table role="presentation" style="border-collapse:collapse;margin:0 0 12px">${input.details
+        .map((d) => {
+          const at = d.indexOf(': ');
+          return at > 0
+            ? `<tr><td style="padding:2px 12px 2px 0;color:#52606d;vertical-align:top">${escapeHtml(d.slice(0, at))}</td><td style="padding:2px 0;font-weight:bold">${escapeHtml(d.slice(at + 2))}</td></tr>`
+            : `<tr><td colspan="2" style="padding:2px 0">${escapeHtml(d)}</td></tr>`;
+        })
+        .join('')}</table>`
+    : '';
+  const link = input.link
+    ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link.url)}" style="display:inline-block;padding:10px 18px;background:#0b6e4f;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold">${escapeHtml(input.link.label)}</a></p>` +
+      `<p style="margin:0 0 12px;font-size:13px;color:#52606d"><a href="${escapeHtml(input.link.url)}" style="color:#0b6e4f">${escapeHtml(input.link.url)}</a></p>`
+    : '';
+  return [
+    '<!doctype html>',
+    `<html lang="${input.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>`,
+    `<body style="margin:0;padding:0;background:#f5f7fa"><div style="max-width:560px;margin:0 auto;padding:24px;background:#ffffff;${FONT}">`,
+    ...input.paragraphs.map((t) => p(t)),
+    details,
+    ...input.notes.map((t) => p(t, 'font-size:13px;color:#52606d')),
+    link,
+    `<hr style="border:none;border-top:1px solid #e4e7eb;margin:20px 0">`,
+    p(input.footer, 'font-size:12px;color:#7b8794'),
+    '</div></body></html>',
+  ].join('\n');
+}
+
 export function renderNotificationEmail(kind: string, facts: EmailFacts): EmailContent {
   const l = LABELS[facts.locale];
   const { subject, lead } = headline(kind, facts);
+  const link = facts.link ?? facts.publicUrl;
   const details = [
     facts.memberName ? `${l.member}: ${facts.memberName}` : null,
     facts.machineName ? `${l.machine}: ${facts.machineName}` : null,
@@ -202,19 +259,28 @@ export function renderNotificationEmail(kind: string, facts: EmailFacts): EmailC
     facts.reason ? `${l.reason}: ${facts.reason}` : null,
     facts.description ? facts.description : null,
   ].filter((line): line is string => line !== null);
+  const notes = facts.start ? [l.zoneNote(facts.zone)] : [];
   const text = [
     l.hello(facts.recipientName),
     '',
     lead,
     ...(details.length ? ['', ...details] : []),
-    ...(facts.start ? ['', l.zoneNote(facts.zone)] : []),
+    ...(notes.length ? ['', ...notes] : []),
     '',
-    l.open(facts.publicUrl),
+    l.open(link),
     '',
     '--',
     l.footer,
   ].join('\n');
-  return { subject, text };
+  const html = htmlEmail({
+    lang: facts.locale,
+    paragraphs: [l.hello(facts.recipientName), lead],
+    details,
+    notes,
+    link: { url: link, label: l.button },
+    footer: l.footer,
+  });
+  return { subject, text, html };
 }
 
 export function renderPasswordResetEmail(input: {
@@ -223,38 +289,33 @@ export function renderPasswordResetEmail(input: {
   link: string;
   validMinutes: number;
 }): EmailContent {
-  if (input.locale === 'vi') {
-    return {
-      subject: 'Đặt lại mật khẩu FabLab',
-      text: [
-        LABELS.vi.hello(input.recipientName),
-        '',
-        'Chúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau để đặt mật khẩu mới:',
-        '',
-        input.link,
-        '',
-        `Liên kết chỉ dùng được một lần và hết hạn sau ${durationWords(input.validMinutes, 'vi')}.`,
-        'Nếu bạn không yêu cầu, hãy bỏ qua email này; mật khẩu của bạn không thay đổi.',
-        '',
-        '--',
-        LABELS.vi.footer,
-      ].join('\n'),
-    };
-  }
-  return {
-    subject: 'Reset your FabLab password',
-    text: [
-      LABELS.en.hello(input.recipientName),
-      '',
-      'We received a request to reset the password of your account. Open this link to choose a new one:',
-      '',
-      input.link,
-      '',
-      `The link works once and expires in ${durationWords(input.validMinutes, 'en')}.`,
-      'If you did not ask for this, ignore this email; your password stays the same.',
-      '',
-      '--',
-      LABELS.en.footer,
-    ].join('\n'),
-  };
+  const l = LABELS[input.locale];
+  const words =
+    input.locale === 'vi'
+      ? {
+          subject: 'Đặt lại mật khẩu FabLab',
+          ask: 'Chúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau để đặt mật khẩu mới:',
+          once: `Liên kết chỉ dùng được một lần và hết hạn sau ${durationWords(input.validMinutes, 'vi')}.`,
+          ignore: 'Nếu bạn không yêu cầu, hãy bỏ qua email này; mật khẩu của bạn không thay đổi.',
+          button: 'Đặt mật khẩu mới',
+        }
+      : {
+          subject: 'Reset your FabLab password',
+          ask: 'We received a request to reset the password of your account. Open this link to choose a new one:',
+          once: `The link works once and expires in ${durationWords(input.validMinutes, 'en')}.`,
+          ignore: 'If you did not ask for this, ignore this email; your password stays the same.',
+          button: 'Choose a new password',
+        };
+  const text = [l.hello(input.recipientName), '', words.ask, '', input.link, '', words.once, words.ignore, '', '--', l.footer].join(
+    '\n',
+  );
+  const html = htmlEmail({
+    lang: input.locale,
+    paragraphs: [l.hello(input.recipientName), words.ask],
+    details: [],
+    notes: [words.once, words.ignore],
+    link: { url: input.link, label: words.button },
+    footer: l.footer,
+  });
+  return { subject: words.subject, text, html };
 }

@@ -54,7 +54,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       publicUrl: config.publicUrl,
     });
     const unregister = registerNotificationMailer(
-      createEmailComposer({ clock: app.clock, publicUrl: config.publicUrl }),
+      createEmailComposer({ clock: app.clock, publicUrl: config.publicUrl, mailFrom: config.mailFrom }),
     );
     app.jobs.register('deliver-email', (_job, now) => delivery.deliverDue(now));
 
@@ -94,7 +94,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'List the caller’s notifications', operationId: 'listNotifications',
         tags: ['notifications'],
         security: [{ bearerAuth: [] }],
         querystring: NotificationListQuery,
@@ -111,7 +111,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/read-all',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Mark every notification read', operationId: 'readAllNotifications',
         tags: ['notifications'],
         security: [{ bearerAuth: [] }],
         response: { 200: ReadAllResponse, ...errors },
@@ -124,7 +124,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/:id/read',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'Mark a notification read', operationId: 'readNotification',
         tags: ['notifications'],
         security: [{ bearerAuth: [] }],
         params: Type.Object({ id: Uuid }),
@@ -141,7 +141,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/password-reset/request',
     {
       config: { rateLimit: authRateLimit },
-      schema: {
+      schema: { summary: 'Ask for a password reset link', operationId: 'requestPasswordReset',
         tags: ['accounts'],
         body: PasswordResetRequestBody,
         response: { 202: PasswordResetRequestResponse, ...errors },
@@ -167,7 +167,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/password-reset/confirm',
     {
       config: { rateLimit: authRateLimit },
-      schema: {
+      schema: { summary: 'Set a new password with a reset link', operationId: 'confirmPasswordReset',
         tags: ['accounts'],
         body: PasswordResetConfirmBody,
         response: { 204: Type.Null(), ...errors },

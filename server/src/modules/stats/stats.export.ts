@@ -197,8 +197,15 @@ interface SheetColumn<T> {
   header: string;
   width: number;
   value: (row: T) => string | number | null;
-  numFmt?: string;
+  /** A format for the column, or per value (see QUANTITY_FORMAT). */
+  numFmt?: string | ((value: unknown) => string);
 }
+
+/**
+ * Material quantities are integers (46 sheets) or decimals (0.125 kg): a single "0.###" format
+ * shows 46 as "46." in Excel and LibreOffice, so each cell gets the format its value needs.
+ */
+const QUANTITY_FORMAT = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? '0.0##' : '0');
 
 function figureColumns<T extends StatsFigures>(lang: Locale): Array<SheetColumn<T>> {
   return STATS_FIGURE_KEYS.map((k) => ({
@@ -215,14 +222,34 @@ function addSheet<T>(
   columns: Array<SheetColumn<T>>,
   rows: readonly T[],
 ): void {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    // Printed, the sheets are wide tables: landscape A4, scaled to one page wide (as many pages
+    // long as needed), the header row repeated on every page.
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+    },
+  });
   sheet.columns = columns.map((c) => ({
     header: c.header,
     width: c.width,
-    style: c.numFmt ? { numFmt: c.numFmt } : {},
+    style: typeof c.numFmt === 'string' ? { numFmt: c.numFmt } : {},
   }));
   sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(columns.map((c) => c.value(row)));
+  for (const row of rows) {
+    const added = sheet.addRow(columns.map((c) => c.value(row)));
+    columns.forEach((c, i) => {
+      if (typeof c.numFmt === 'function') {
+        const cell = added.getCell(i + 1);
+        cell.numFmt = c.numFmt(cell.value);
+      }
+    });
+  }
 }
 
 /** XLSX bytes: one sheet per breakdown. */
@@ -312,7 +339,7 @@ export async function statsToXlsx(stats: MonthlyStats, ctx: ExportContext): Prom
     [
       { header: WORDS.material[lang], width: 30, value: (r) => r.material },
       { header: WORDS.unit[lang], width: 12, value: (r) => r.unit },
-      { header: WORDS.quantity[lang], width: 14, value: (r) => r.quantity, numFmt: '0.###' },
+      { header: WORDS.quantity[lang], width: 14, value: (r) => r.quantity, numFmt: QUANTITY_FORMAT },
     ],
     stats.materials,
   );

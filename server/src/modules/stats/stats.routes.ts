@@ -1,6 +1,7 @@
-import { ErrorResponse, MonthlyStats, MonthlyStatsQuery, StatsTrend, StatsTrendQuery } from '@fablab/shared';
+import { ErrorResponse, MonthlyStats, Type, MonthlyStatsQuery, StatsTrend, StatsTrendQuery } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import { XLSX_TYPE } from '../../plugins/openapi.js';
 import { exportFileName, statsToCsv, statsToXlsx } from './stats.export.js';
 import { createStatsService, type StatsScope } from './stats.service.js';
 
@@ -25,11 +26,21 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/stats/monthly',
     {
       onRequest: guard,
-      schema: {
+      schema: { summary: 'Monthly statistics (JSON, CSV or XLSX)', operationId: 'getMonthlyStats',
         tags: ['stats'],
         security: [{ bearerAuth: [] }],
         querystring: MonthlyStatsQuery,
-        response: { 200: MonthlyStats, ...errors },
+        response: {
+          200: {
+            description: 'The month’s statistics; with `format=csv` or `format=xlsx` a download of them',
+            content: {
+              'application/json': { schema: MonthlyStats },
+              'text/csv': { schema: Type.String() },
+              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+            },
+          },
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
@@ -46,7 +57,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'content-type',
           format === 'csv'
             ? 'text/csv; charset=utf-8'
-            : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            : XLSX_TYPE,
         )
         .header('content-disposition', `attachment; filename="${exportFileName(month, ctx.scopeSlug, format)}"`)
         .header('cache-control', 'no-store')
@@ -58,7 +69,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/stats/trend',
     {
       onRequest: guard,
-      schema: {
+      schema: { summary: 'Monthly totals over a range of months', operationId: 'getStatsTrend',
         tags: ['stats'],
         security: [{ bearerAuth: [] }],
         querystring: StatsTrendQuery,

@@ -46,7 +46,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/bookings/:id/check-in',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['usage'], ...secured, params: IdParams, response: { 200: BookingWithUsage, ...errors } },
+      schema: { summary: 'Check in to a booking', operationId: 'checkIn', tags: ['usage'], ...secured, params: IdParams, response: { 200: BookingWithUsage, ...errors } },
     },
     async (request) => service.checkIn(request.actor, request.params.id),
   );
@@ -56,7 +56,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       preHandler: app.authenticate,
       preValidation: emptyBodyAsObject,
-      schema: {
+      schema: { summary: 'Check out of a booking', operationId: 'checkOut',
         tags: ['usage'],
         ...secured,
         params: IdParams,
@@ -71,7 +71,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/usage',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['usage'], ...secured, body: WalkInBody, response: { 201: UsageSession, ...errors } },
+      schema: { summary: 'Record a walk-in usage session', operationId: 'recordWalkIn', tags: ['usage'], ...secured, body: WalkInBody, response: { 201: UsageSession, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.recordWalkIn(request.actor, request.body)),
   );
@@ -80,7 +80,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/usage',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['usage'], ...secured, querystring: UsageListQuery, response: { 200: ListOf(UsageSession), ...errors } },
+      schema: { summary: 'List usage sessions', operationId: 'listUsage', tags: ['usage'], ...secured, querystring: UsageListQuery, response: { 200: ListOf(UsageSession), ...errors } },
     },
     async (request) => service.list(request.actor, request.query),
   );
@@ -89,7 +89,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/usage/:id',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['usage'], ...secured, params: IdParams, response: { 200: UsageSession, ...errors } },
+      schema: { summary: 'Read a usage session', operationId: 'getUsage', tags: ['usage'], ...secured, params: IdParams, response: { 200: UsageSession, ...errors } },
     },
     async (request) => service.get(request.actor, request.params.id),
   );
@@ -99,7 +99,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       preHandler: app.authenticate,
       preValidation: emptyBodyAsObject,
-      schema: {
+      schema: { summary: 'End an open usage session', operationId: 'endUsage',
         tags: ['usage'],
         ...secured,
         params: IdParams,
@@ -114,7 +114,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/usage/:id/incidents',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['usage'], ...secured, params: IdParams, body: IncidentBody, response: { 201: Incident, ...errors } },
+      schema: { summary: 'Report an incident on a usage session', operationId: 'reportIncident', tags: ['usage'], ...secured, params: IdParams, body: IncidentBody, response: { 201: Incident, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.reportIncident(request.actor, request.params.id, request.body)),
   );
@@ -123,7 +123,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/incidents',
     {
       preHandler: app.authenticate,
-      schema: {
+      schema: { summary: 'List a lab’s incidents', operationId: 'listIncidents',
         tags: ['usage'],
         ...secured,
         params: LabParams,
@@ -141,7 +141,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/status',
     {
       preHandler: optionalAuth,
-      schema: { tags: ['usage'], params: LabParams, response: { 200: LabStatus, ...errors } },
+      schema: { summary: 'What each machine of a lab is doing now', operationId: 'getLabStatus', tags: ['usage'], params: LabParams, response: { 200: LabStatus, ...errors } },
     },
     async (request) => service.labStatus(request.actor ?? undefined, request.params.labId),
   );

@@ -18,6 +18,9 @@ export function useLabEvents(labId: string | undefined): void {
         void queryClient.invalidateQueries({ queryKey: bookingKeys.all });
       }, 300);
     };
+    // Opening (and every reconnect after a dropped connection or a server restart) refetches:
+    // whatever changed while the stream was not there never comes as a message.
+    source.onopen = refresh;
     source.onmessage = refresh;
     source.addEventListener('change', refresh);
     return () => {

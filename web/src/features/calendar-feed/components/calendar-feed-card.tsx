@@ -50,17 +50,29 @@ export function CalendarFeedCard() {
           <CopyField label={t('feed.mine')} value={feed.data.url} />
           {feed.data.labsUrl && <CopyField label={t('feed.labs')} value={feed.data.labsUrl} />}
           <FormError error={regenerate.error} />
-          <div>
+          <div className="list-item-actions">
             <button
               type="button"
               className="button button-small"
               disabled={regenerate.isPending}
               onClick={() => {
-                if (window.confirm(t('feed.regenerateConfirm'))) regenerate.mutate();
+                if (window.confirm(t('feed.regenerateConfirm'))) regenerate.mutate('me');
               }}
             >
               {t('feed.regenerate')}
             </button>
+            {feed.data.labsUrl && (
+              <button
+                type="button"
+                className="button button-small"
+                disabled={regenerate.isPending}
+                onClick={() => {
+                  if (window.confirm(t('feed.regenerateLabsConfirm'))) regenerate.mutate('labs');
+                }}
+              >
+                {t('feed.regenerateLabs')}
+              </button>
+            )}
           </div>
         </div>
       )}
