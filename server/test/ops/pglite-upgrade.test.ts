@@ -1,21 +1,28 @@
-// The upgrade from the release whose embedded database was PGlite: a DATA_DIR it wrote (made here
-// the way that release made it: PGlite with btree_gist, drizzle's PGlite migrator, the demo seed)
-// is imported at the first start into the embedded PostgreSQL, every row kept, the old folder aside.
+// The upgrade from the release whose embedded database was PGlite: a DATA_DIR that release wrote
+// (its `npm run seed`, kept in fixtures/) is imported at the first start into the embedded PostgreSQL, every row kept, the old folder aside.
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFolder, type Db } from '../../src/db/client.js';
-import * as schema from '../../src/db/schema/index.js';
-import { seedDemo } from '../../src/db/seed/demo.js';
 import { testDbKind } from '../helpers/database.js';
 import { api, buildServer, postgresPids, signIn, sql, startServer, tempDataDir } from './operator.js';
 
-const COUNTED = ['labs', 'machines', 'users', 'bookings', 'usage_sessions', 'closures', 'certifications', 'notifications', 'audit_log'];
+const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'pglite-data-dir-42068e5.tgz');
+const COUNTED = [
+  'labs',
+  'machines',
+  'users',
+  'bookings',
+  'usage_sessions',
+  'closures',
+  'certifications',
+  'notifications',
+  'audit_log',
+];
 
 describe.runIf(testDbKind === 'embedded')('upgrade from the PGlite release', () => {
   let dir: string;
@@ -27,15 +34,19 @@ describe.runIf(testDbKind === 'embedded')('upgrade from the PGlite release', () 
 
   it('imports every row once, keeps the old folder aside, and signs the demo accounts in as before', async () => {
     dir = await tempDataDir('fablab-upgrade-');
+    // DATA_DIR/pglite exactly as the PGlite release left it: `npm run seed` of commit 42068e5, packed.
+    expect(spawnSync('tar', ['xzf', FIXTURE, '-C', dir]).status).toBe(0);
     const client = await PGlite.create({ dataDir: path.join(dir, 'pglite'), extensions: { btree_gist } });
-    const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
-    await seedDemo(db as unknown as Db, { password: 'fablab-demo', now: new Date('2026-11-27T03:00:00Z') });
-    const tables = (await client.query<{ t: string }>(`select tablename as t from pg_tables where schemaname = 'public'`)).rows.map((r) => r.t);
+    const tables = (
+      await client.query<{ t: string }>(`select tablename as t from pg_tables where schemaname = 'public'`)
+    ).rows.map((r) => r.t);
     expect(tables).toEqual(expect.arrayContaining(COUNTED));
     const before: Record<string, number> = {};
-    for (const t of tables) before[t] = (await client.query<{ n: number }>(`select count(*)::int as n from "${t}"`)).rows[0]!.n;
-    const bookingsBefore = (await client.query<{ id: string; status: string }>('select id, status from bookings order by id')).rows;
+    for (const t of tables)
+      before[t] = (await client.query<{ n: number }>(`select count(*)::int as n from "${t}"`)).rows[0]!.n;
+    const bookingsBefore = (
+      await client.query<{ id: string; status: string }>('select id, status from bookings order by id')
+    ).rows;
     await client.close();
     expect(bookingsBefore.length).toBeGreaterThan(50);
 
@@ -59,7 +70,9 @@ describe.runIf(testDbKind === 'embedded')('upgrade from the PGlite release', () 
     const again = await startServer(dir);
     try {
       expect(again.output()).not.toMatch(/Importing|demo data seeded/);
-      expect((await sql<{ n: number }>(dir, 'select count(*)::int as n from bookings'))[0]!.n).toBe(bookingsBefore.length);
+      expect((await sql<{ n: number }>(dir, 'select count(*)::int as n from bookings'))[0]!.n).toBe(
+        bookingsBefore.length,
+      );
     } finally {
       await again.stop();
     }
