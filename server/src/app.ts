@@ -1,7 +1,6 @@
 // The app as a plugin tree: external plugins, then app plugins, then routes.
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,10 +12,11 @@ import type { AppConfig } from './config.js';
 import type { Database, Db } from './db/client.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLabEvents, type LabEvents } from './lib/events.js';
-import { DomainError } from './lib/errors.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import jobsPlugin from './plugins/jobs.js';
+import throttlePlugin from './plugins/throttle.js';
+import validationPlugin, { buildValidator } from './plugins/validation.js';
 import accountsRoutes from './modules/accounts/accounts.routes.js';
 import bookingsRoutes from './modules/bookings/bookings.routes.js';
 import maintenanceRoutes from './modules/maintenance/maintenance.routes.js';
@@ -49,12 +49,18 @@ export interface BuildAppOptions {
 
 export type App = FastifyInstance;
 
+/** Fastify's trustProxy; a hop count becomes the function Fastify itself would make of it. */
+function trustedProxies(setting: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: trustedProxies(options.config.trustProxy),
     ajv: { customOptions: { allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', options.config);
@@ -94,11 +100,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: options.config.corsOrigins, credentials: false });
   }
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) =>
-      new DomainError(429, 'TOO_MANY_REQUESTS', `Too many requests; try again in ${ctx.after}`),
-  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -113,8 +114,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // App plugins.
   await app.register(errorsPlugin);
+  await app.register(validationPlugin);
   await app.register(authPlugin);
   await app.register(jobsPlugin);
+  await app.register(throttlePlugin);
 
   // Routes.
   await app.register(

@@ -5,6 +5,10 @@
 // With PostgreSQL, several server processes may serve one database: publish() is relayed through
 // NOTIFY on one channel, and a dedicated connection LISTENs and emits locally what other processes
 // published. PGlite belongs to one process, so there events stay local.
+//
+// Each stream holds a connection for as long as it lasts, so streams are capped per client address
+// and in total (429 beyond: config.liveStreams), a stream that carried no event for the idle
+// timeout is ended, and a client that stops reading is cut off rather than buffered for.
 import { ErrorResponse, Type, Uuid, type LabChangeEvent } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
@@ -12,13 +16,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { labs } from '../db/schema/index.js';
-import { notFound } from '../lib/errors.js';
+import { TooManyRequests, notFound } from '../lib/errors.js';
 
 export const LAB_EVENTS_CHANNEL = 'fablab_lab_events';
 const HEARTBEAT_MS = 15_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 const RELAY_BATCH_MS = 10;
+/** Bytes queued for a client that does not read before its stream is cut off. */
+const MAX_UNREAD_BYTES = 256 * 1024;
+/** What a refused stream is told to wait before trying again. */
+const FULL_RETRY_AFTER_SECONDS = 30;
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_NOTIFY_BYTES = 7_900;
 
@@ -145,6 +153,8 @@ function startPgRelay(app: FastifyInstance, pool: pg.Pool) {
 
 const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
   const streams = new Set<ServerResponse>();
+  const perAddress = new Map<string, number>();
+  const limits = app.config.liveStreams;
 
   const pool = app.database.pool;
   if (pool) {
@@ -165,15 +175,26 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['live'],
         description:
-          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`; comment heartbeats every 15 s.',
+          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`; comment heartbeats every 15 s. ' +
+          'Capped per client address and in total (429 beyond); a stream without an event for the idle timeout is ended.',
         params: Type.Object({ labId: Uuid }),
-        response: { 404: ErrorResponse },
+        response: { 404: ErrorResponse, 429: ErrorResponse },
       },
     },
     async (request, reply) => {
       const { labId } = request.params;
+      const address = request.ip;
+      const held = perAddress.get(address) ?? 0;
+      if (held >= limits.perAddress) {
+        throw new TooManyRequests(FULL_RETRY_AFTER_SECONDS, 'Too many live streams from this address');
+      }
+      if (streams.size >= limits.total) throw new TooManyRequests(FULL_RETRY_AFTER_SECONDS, 'Too many live streams');
       const [lab] = await app.db.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
       if (!lab) throw notFound('Lab');
+      // Checked again: other streams may have opened while the lab was looked up.
+      if ((perAddress.get(address) ?? 0) >= limits.perAddress || streams.size >= limits.total) {
+        throw new TooManyRequests(FULL_RETRY_AFTER_SECONDS, 'Too many live streams');
+      }
 
       reply.hijack();
       const res = reply.raw;
@@ -192,24 +213,48 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
       });
       res.write('retry: 3000\n: connected\n\n');
       streams.add(res);
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+
+      let idle: NodeJS.Timeout | undefined;
+      const restartIdle = () => {
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(() => res.end(), limits.idleTimeoutMs);
+        idle.unref();
+      };
+      restartIdle();
+      const send = (text: string) => {
+        if (res.writableLength > MAX_UNREAD_BYTES) {
+          res.destroy();
+          return;
+        }
+        res.write(text);
+      };
 
       const unsubscribe = app.labEvents.subscribe((change) => {
         if (change.labId !== labId) return;
         const event: LabChangeEvent = { labId: change.labId, kind: change.kind, machineIds: change.machineIds ?? [] };
-        res.write(`data: ${JSON.stringify(event)}\n\n`);
+        send(`data: ${JSON.stringify(event)}\n\n`);
+        restartIdle();
       });
       const stopResync = app.labEvents.onResync(() => {
         const event: LabChangeEvent = { labId, kind: 'resync', machineIds: [] };
-        res.write(`data: ${JSON.stringify(event)}\n\n`);
+        send(`data: ${JSON.stringify(event)}\n\n`);
       });
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
 
+      let cleaned = false;
       const cleanup = () => {
+        if (cleaned) return;
+        cleaned = true;
         clearInterval(heartbeat);
+        if (idle) clearTimeout(idle);
         unsubscribe();
         stopResync();
         streams.delete(res);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
       };
       res.on('close', cleanup);
       res.on('error', cleanup);

@@ -160,13 +160,15 @@ export interface SseClient {
   events: unknown[];
   comments: string[];
   waitFor(predicate: (events: unknown[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Settles when the server ends the stream. */
+  ended: Promise<void>;
   close(): void;
 }
 
 /** Opens a real HTTP connection to an SSE endpoint and collects its `data:` events. */
-export function openSse(url: string): Promise<SseClient> {
+export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       const events: unknown[] = [];
       const comments: string[] = [];
       const waiters = new Set<() => void>();
@@ -186,7 +188,9 @@ export function openSse(url: string): Promise<SseClient> {
         for (const w of waiters) w();
       });
       res.on('error', () => {});
+      const ended = new Promise<void>((done) => res.on('close', () => done()));
       const client: SseClient = {
+        ended,
         status: res.statusCode ?? 0,
         headers: res.headers,
         events,

@@ -18,6 +18,15 @@ import type { LabEvents } from '../../lib/events.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
 
+/**
+ * The columns that end every credential an account has handed out: sign-in tokens carry the
+ * version, and a calendar-feed URL is the token itself. Written on a password change (however it
+ * is made), on disabling and on deletion; a new feed URL is made on the next request for one.
+ */
+export function revokedCredentials(): { tokenVersion: string; calendarToken: null } {
+  return { tokenVersion: randomUUID(), calendarToken: null };
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -110,7 +119,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
           throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
         }
         values.passwordHash = await hashPassword(body.password);
-        values.tokenVersion = randomUUID();
+        Object.assign(values, revokedCredentials());
       }
       if (Object.keys(values).length === 0) return row;
       return (await repo.update(userId, values)) as UserRow;
@@ -176,10 +185,9 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
             guardianName: null,
             guardianContact: null,
             guardianConsentAt: null,
-            calendarToken: null,
             deletedAt: now,
             disabled: true,
-            tokenVersion: randomUUID(),
+            ...revokedCredentials(),
           },
           tx,
         );
@@ -213,11 +221,11 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
         if (body.role !== undefined) values.role = body.role;
         if (body.disabled !== undefined) {
           values.disabled = body.disabled;
-          if (body.disabled) values.tokenVersion = randomUUID();
+          if (body.disabled) Object.assign(values, revokedCredentials());
         }
         if (body.password !== undefined) {
           values.passwordHash = await hashPassword(body.password);
-          values.tokenVersion = randomUUID();
+          Object.assign(values, revokedCredentials());
         }
         const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
         if (body.managedLabIds !== undefined) {

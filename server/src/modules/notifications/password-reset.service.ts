@@ -2,13 +2,14 @@
 // database cannot be used to take over accounts; the token expires in an hour. The request
 // answers the same whether or not the email exists (the route also evens out the time).
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { outbox, passwordResets, users } from '../../db/schema/index.js';
 import { writeAudit } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/password.js';
+import { revokedCredentials } from '../accounts/accounts.service.js';
 import { renderPasswordResetEmail } from './email-templates.js';
 
 export const RESET_VALID_MINUTES = 60;
@@ -91,7 +92,7 @@ export function createPasswordResetService(deps: { db: Db; clock: Clock; publicU
         if (!reset) throw invalidToken();
         const [user] = await tx
           .update(users)
-          .set({ passwordHash, tokenVersion: randomUUID() })
+          .set({ passwordHash, ...revokedCredentials() })
           .where(and(eq(users.id, reset.userId), isNull(users.deletedAt)))
           .returning({ id: users.id });
         if (!user) throw invalidToken();
