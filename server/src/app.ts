@@ -2,7 +2,6 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -12,11 +11,12 @@ import type { AppConfig } from './config.js';
 import type { Database, Db } from './db/client.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLabEvents, type LabEvents } from './lib/events.js';
-import { DomainError } from './lib/errors.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import jobsPlugin from './plugins/jobs.js';
 import openapiPlugin from './plugins/openapi.js';
+import throttlePlugin from './plugins/throttle.js';
+import validationPlugin, { buildValidator } from './plugins/validation.js';
 import accountsRoutes from './modules/accounts/accounts.routes.js';
 import bookingsRoutes from './modules/bookings/bookings.routes.js';
 import maintenanceRoutes from './modules/maintenance/maintenance.routes.js';
@@ -49,12 +49,18 @@ export interface BuildAppOptions {
 
 export type App = FastifyInstance;
 
+/** Fastify's trustProxy; a hop count becomes the function Fastify itself would make of it. */
+function trustedProxies(setting: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: trustedProxies(options.config.trustProxy),
     ajv: { customOptions: { allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', options.config);
@@ -97,17 +103,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Most makers book from phones: pages, scripts, JSON, feeds and CSV travel compressed (brotli,
   // else gzip). Live event streams are left alone: a compressor would hold events back.
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) =>
-      new DomainError(429, 'TOO_MANY_REQUESTS', `Too many requests; try again in ${ctx.after}`),
-  });
   await app.register(openapiPlugin);
 
   // App plugins.
   await app.register(errorsPlugin);
+  await app.register(validationPlugin);
   await app.register(authPlugin);
   await app.register(jobsPlugin);
+  await app.register(throttlePlugin);
 
   // Routes.
   await app.register(

@@ -1,18 +1,35 @@
 // The environment, read and checked once. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface RateLimits {
-  /** Failed logins for one email within 15 minutes before 429. */
+  /** Failed sign-ins for one email from one address within 15 minutes before 429 (for that pair only). */
   loginFailuresPerEmail: number;
+  /** Failed sign-ins from one address, whatever the emails, within 15 minutes before 429. */
+  loginFailuresPerAddress: number;
+  /**
+   * Failed sign-ins for one email from all addresses within an hour, past which only addresses the
+   * account signed in from within 30 days may still try (OWASP ASVS 2.2.1: at most 100 an hour).
+   */
+  loginFailuresPerAccountPerHour: number;
   /** Requests to /api/auth/* from one address within a minute. */
   authPerMinute: number;
   /** Registrations from one address within an hour. */
   registrationsPerHour: number;
   /** New bookings by one user within a minute. */
   bookingsPerMinute: number;
+}
+
+export interface LiveStreamLimits {
+  /** Open live event streams one client address may hold. */
+  perAddress: number;
+  /** Open live event streams of this process, all clients together. */
+  total: number;
+  /** A stream that carried no event for this long is ended; the browser reconnects by itself. */
+  idleTimeoutMs: number;
 }
 
 export interface AppConfig {
@@ -26,7 +43,14 @@ export interface AppConfig {
   demoPassword: string;
   logLevel: string;
   corsOrigins: string[];
+  /**
+   * Which peers may tell the client's address in X-Forwarded-For: false (none: the socket's
+   * address is the client's), the addresses or CIDRs of the proxies, or how many proxy hops to
+   * trust. Fastify's trustProxy option.
+   */
+  trustProxy: false | number | string[];
   rateLimits: RateLimits;
+  liveStreams: LiveStreamLimits;
   smtpUrl: string | undefined;
   mailFrom: string;
   publicUrl: string;
@@ -66,6 +90,39 @@ function minutesList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): 
   const list = raw.split(',').map((s) => Number(s.trim()));
   if (list.some((n) => !Number.isInteger(n) || n <= 0)) {
     throw new ConfigError(`${name} must be a comma-separated list of positive minutes, got "${raw}"`);
+  }
+  return list;
+}
+
+/** Names proxy-addr knows for address ranges. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: NodeJS.ProcessEnv): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (/^[0-9]+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1) throw new ConfigError('TRUST_PROXY as a hop count must be at least 1 (leave it empty for none)');
+    return hops;
+  }
+  if (raw === 'true' || raw === '*') {
+    throw new ConfigError('TRUST_PROXY=true would let every client choose its own address: name the proxies instead');
+  }
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    if (RANGE_NAMES.has(entry)) continue;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^[0-9]+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !bitsOk || rest.length > 0) {
+      throw new ConfigError(
+        `TRUST_PROXY must list IP addresses, CIDRs (10.0.0.0/8), loopback, linklocal or uniquelocal, or be a hop count; got "${entry}"`,
+      );
+    }
   }
   return list;
 }
@@ -111,11 +168,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    trustProxy: trustProxy(env),
     rateLimits: {
       loginFailuresPerEmail: int(env, 'RATE_LOGIN_FAILURES', 10, 1),
+      loginFailuresPerAddress: int(env, 'RATE_LOGIN_FAILURES_PER_ADDRESS', 100, 1),
+      loginFailuresPerAccountPerHour: int(env, 'RATE_LOGIN_FAILURES_PER_ACCOUNT_HOUR', 100, 1),
       authPerMinute: int(env, 'RATE_AUTH_PER_MINUTE', 60, 1),
       registrationsPerHour: int(env, 'RATE_REGISTRATIONS_PER_HOUR', 30, 1),
       bookingsPerMinute: int(env, 'RATE_BOOKINGS_PER_MINUTE', 60, 1),
+    },
+    liveStreams: {
+      perAddress: int(env, 'LIVE_STREAMS_PER_ADDRESS', 20, 1),
+      total: int(env, 'LIVE_STREAMS_TOTAL', 1000, 1),
+      idleTimeoutMs: int(env, 'LIVE_STREAM_IDLE_SECONDS', 600, 1) * 1000,
     },
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'FabLab Bình Dương <no-reply@fablab.local>',

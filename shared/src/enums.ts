@@ -83,6 +83,9 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 export const ERROR_CODES = [
   'FST_ERR_VALIDATION',
   'VALIDATION_ERROR',
+  'INVALID_INSTANT',
+  'UNKNOWN_FIELD',
+  'EMPTY_PATCH',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',

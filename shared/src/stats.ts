@@ -2,6 +2,7 @@
 // How each figure is defined is written in the README ("Monthly statistics").
 import { Type, type Static, type TSchema } from 'typebox';
 import { LocaleSchema, Uuid } from './schemas.js';
+import { MONTH_PATTERN } from './time.js';
 
 /** The longest range GET /api/stats/trend answers for, in months. */
 export const TREND_MAX_MONTHS = 36;
@@ -9,7 +10,7 @@ export const TREND_MAX_MONTHS = 36;
 export const STATS_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type StatsFormat = (typeof STATS_FORMATS)[number];
 
-export const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', maxLength: 7 });
+export const Month = Type.String({ pattern: MONTH_PATTERN, maxLength: 7 });
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -3,6 +3,20 @@
 import { DateTime, IANAZone, Interval, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 import { WEEKDAYS, type Weekday } from './enums.js';
 
+/** Years the API accepts in instants, dates and months: enough for any record and any plan. */
+const YEAR = '(19[7-9][0-9]|2[0-9]{3})';
+/**
+ * The shape of an instant in a request: ISO 8601 with seconds 00–59 and an explicit offset, `Z` or
+ * `±HH:MM`. The `date-time` format beside it rejects days the calendar lacks (30 February) and lets
+ * responses serialize Date objects; the pattern rejects what `date-time` lets through but
+ * `new Date()` cannot read (an hour-only offset, a space for `T`, a leap second).
+ */
+export const INSTANT_PATTERN = `^${YEAR}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`;
+/** A local date YYYY-MM-DD (the `date` format beside it checks that the day exists). */
+export const DATE_PATTERN = `^${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`;
+/** A month YYYY-MM. */
+export const MONTH_PATTERN = `^${YEAR}-(0[1-9]|1[0-2])$`;
+
 export interface Period {
   start: Date;
   end: Date;
@@ -239,5 +253,5 @@ export function hoursBetween(p: Period): number {
 }
 
 export function isValidMonth(month: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+  return new RegExp(MONTH_PATTERN).test(month);
 }

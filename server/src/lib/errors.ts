@@ -28,6 +28,16 @@ export class DomainError extends Error {
   }
 }
 
+/** A throttle's refusal: the answer tells when to try again (Retry-After). */
+export class TooManyRequests extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    what: string,
+  ) {
+    super(429, 'TOO_MANY_REQUESTS', `${what}; try again in ${retryAfterSeconds} seconds`);
+  }
+}
+
 export const badRequest = (code: ErrorCode, message: string) => new DomainError(400, code, message);
 export const unauthorized = (message = 'Sign in first') => new DomainError(401, 'UNAUTHORIZED', message);
 export const forbidden = (message = 'You may not do this', code: ErrorCode = 'FORBIDDEN') =>

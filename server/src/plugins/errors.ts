@@ -2,6 +2,8 @@
 // 5xx messages are masked and logged with the request id, so no stack trace reaches a client.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { INSTANT_PATTERN } from '@fablab/shared';
+import { DomainError, TooManyRequests, constraintName, isDbUnavailable, isStorageFull, sqlState, statusText } from '../lib/errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,7 +11,6 @@ declare module 'fastify' {
     storageHealth: { fullSince: number | undefined };
   }
 }
-import { DomainError, constraintName, isDbUnavailable, isStorageFull, sqlState, statusText } from '../lib/errors.js';
 
 function reply(statusCode: number, code: string, message: string) {
   return { statusCode, code, error: statusText(statusCode), message };
@@ -30,16 +31,53 @@ function fromSqlState(state: string, err: unknown): { status: number; code: stri
   return undefined;
 }
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/** `start`, `guardian.name`: where in the body or query the fault is, as a client names it. */
+function fieldOf(issue: ValidationIssue, extra?: string): string {
+  const path = issue.instancePath.split('/').filter(Boolean);
+  if (extra) path.push(extra);
+  return path.join('.');
+}
+
+/**
+ * The code of a schema refusal: instants and unknown fields have their own, so that a client can
+ * tell which field to fix without parsing the message; anything else is FST_ERR_VALIDATION.
+ */
+function validationRefusal(issues: ValidationIssue[], context: string | undefined): { code: string; message?: string } {
+  const where = context ?? 'request';
+  const instant = issues.find(
+    (i) =>
+      (i.keyword === 'pattern' && i.params.pattern === INSTANT_PATTERN) ||
+      (i.keyword === 'format' && i.params.format === 'date-time'),
+  );
+  if (instant) {
+    const field = fieldOf(instant);
+    return {
+      code: 'INVALID_INSTANT',
+      message: `${where}.${field} must be an ISO 8601 instant with seconds and an offset, such as 2026-12-01T08:00:00+07:00 or 2026-12-01T01:00:00Z`,
+    };
+  }
+  const unknown = issues.find((i) => i.keyword === 'additionalProperties');
+  if (unknown) {
+    const field = fieldOf(unknown, String(unknown.params.additionalProperty));
+    return { code: 'UNKNOWN_FIELD', message: `${where}.${field} is not a field of this request` };
+  }
+  return { code: 'FST_ERR_VALIDATION' };
+}
+
 export default fp(
   async function errors(app: FastifyInstance) {
     app.decorate('storageHealth', { fullSince: undefined as number | undefined });
     app.setErrorHandler((err: FastifyError | DomainError | Error, request, res) => {
       if (err instanceof DomainError) {
+        if (err instanceof TooManyRequests) res.header('Retry-After', String(err.retryAfterSeconds));
         return res.status(err.statusCode).send(reply(err.statusCode, err.code, err.message));
       }
       const fe = err as FastifyError;
       if (fe.validation) {
-        return res.status(400).send(reply(400, 'FST_ERR_VALIDATION', fe.message));
+        const refusal = validationRefusal(fe.validation, fe.validationContext);
+        return res.status(400).send(reply(400, refusal.code, refusal.message ?? fe.message));
       }
       if (isStorageFull(err)) {
         app.storageHealth.fullSince = Date.now();

@@ -5,6 +5,10 @@
 // With PostgreSQL, several server processes may serve one database: publish() is relayed through
 // NOTIFY on one channel, and a dedicated connection LISTENs and emits locally what other processes
 // published.
+//
+// Each stream holds a connection for as long as it lasts, so streams are capped per client address
+// and in total (429 beyond: config.liveStreams), a stream that carried no event for the idle
+// timeout is ended, and a client that stops reading is cut off rather than buffered for.
 import { ErrorResponse, Type, Uuid, type LabChangeEvent } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
@@ -12,7 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { labs } from '../db/schema/index.js';
-import { notFound } from '../lib/errors.js';
+import { TooManyRequests, notFound } from '../lib/errors.js';
 import { textResponse } from './openapi.js';
 
 export const LAB_EVENTS_CHANNEL = 'fablab_lab_events';
@@ -20,6 +24,10 @@ const HEARTBEAT_MS = 15_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 const RELAY_BATCH_MS = 10;
+/** Bytes queued for a client that does not read before its stream is cut off. */
+const MAX_UNREAD_BYTES = 256 * 1024;
+/** What a refused stream is told to wait before trying again. */
+const FULL_RETRY_AFTER_SECONDS = 30;
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_NOTIFY_BYTES = 7_900;
 
@@ -151,6 +159,8 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
   const boot = Date.now().toString(36);
   let counter = 0;
   const nextEventId = () => `${boot}-${++counter}`;
+  const perAddress = new Map<string, number>();
+  const limits = app.config.liveStreams;
 
   const relay = startPgRelay(app, app.database.pool);
   app.addHook('onReady', relay.start);
@@ -168,15 +178,26 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
       schema: { summary: 'Live changes of a lab (server-sent events)', operationId: 'streamLabEvents',
         tags: ['live'],
         description:
-          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`, each with an `id`; comment heartbeats every 15 s. Every connection starts with a `resync` (refetch what you show): changes made before it connected are not replayed.',
+          'Server-sent events: one `message` per change of the lab, data `{ labId, kind, machineIds }`, each with an `id`; comment heartbeats every 15 s. Every connection starts with a `resync` (refetch what you show): changes made before it connected are not replayed. ' +
+          'Capped per client address and in total (429 beyond); a stream without an event for the idle timeout is ended.',
         params: Type.Object({ labId: Uuid }),
-        response: { 200: textResponse('A stream of server-sent events', 'text/event-stream'), 404: ErrorResponse },
+        response: { 200: textResponse('A stream of server-sent events', 'text/event-stream'), 404: ErrorResponse, 429: ErrorResponse },
       },
     },
     async (request, reply) => {
       const { labId } = request.params;
+      const address = request.ip;
+      const held = perAddress.get(address) ?? 0;
+      if (held >= limits.perAddress) {
+        throw new TooManyRequests(FULL_RETRY_AFTER_SECONDS, 'Too many live streams from this address');
+      }
+      if (streams.size >= limits.total) throw new TooManyRequests(FULL_RETRY_AFTER_SECONDS, 'Too many live streams');
       const [lab] = await app.db.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
       if (!lab) throw notFound('Lab');
+      // Checked again: other streams may have opened while the lab was looked up.
+      if ((perAddress.get(address) ?? 0) >= limits.perAddress || streams.size >= limits.total) {
+        throw new TooManyRequests(FULL_RETRY_AFTER_SECONDS, 'Too many live streams');
+      }
 
       reply.hijack();
       const res = reply.raw;
@@ -195,25 +216,49 @@ const livePlugin: FastifyPluginAsyncTypebox = async (app) => {
       });
       res.write('retry: 3000\n: connected\n\n');
       streams.add(res);
-      const send = (event: LabChangeEvent) => res.write(`id: ${nextEventId()}\ndata: ${JSON.stringify(event)}\n\n`);
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+
+      let idle: NodeJS.Timeout | undefined;
+      const restartIdle = () => {
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(() => res.end(), limits.idleTimeoutMs);
+        idle.unref();
+      };
+      restartIdle();
+      const write = (text: string) => {
+        if (res.writableLength > MAX_UNREAD_BYTES) {
+          res.destroy();
+          return;
+        }
+        res.write(text);
+      };
+      const send = (event: LabChangeEvent) => write(`id: ${nextEventId()}\ndata: ${JSON.stringify(event)}\n\n`);
 
       const unsubscribe = app.labEvents.subscribe((change) => {
         if (change.labId !== labId) return;
         send({ labId: change.labId, kind: change.kind, machineIds: change.machineIds ?? [] });
+        restartIdle();
       });
       const stopResync = app.labEvents.onResync(() => send({ labId, kind: 'resync', machineIds: [] }));
       // Whatever changed before this connection existed never reached it: while the calendar was
       // connecting, or while the server restarted (EventSource reconnects by itself, Last-Event-ID
       // naming an event of a process that kept no history). One refetch is cheaper than doubt.
       send({ labId, kind: 'resync', machineIds: [] });
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
 
+      let cleaned = false;
       const cleanup = () => {
+        if (cleaned) return;
+        cleaned = true;
         clearInterval(heartbeat);
+        if (idle) clearTimeout(idle);
         unsubscribe();
         stopResync();
         streams.delete(res);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
       };
       res.on('close', cleanup);
       res.on('error', cleanup);

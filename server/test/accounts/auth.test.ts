@@ -202,7 +202,7 @@ describe('tokens and role guards', () => {
 describe('address throttling of /api/auth', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ config: { rateLimits: { loginFailuresPerEmail: 10, authPerMinute: 5, registrationsPerHour: 3, bookingsPerMinute: 60 } } });
+    ctx = await createTestContext({ config: { rateLimits: { loginFailuresPerEmail: 10, loginFailuresPerAddress: 100, loginFailuresPerAccountPerHour: 100, authPerMinute: 5, registrationsPerHour: 3, bookingsPerMinute: 60 } } });
   });
   afterAll(() => ctx.close());
 

@@ -553,6 +553,8 @@ describe('booking rate limit', () => {
       config: {
         rateLimits: {
           loginFailuresPerEmail: 10,
+          loginFailuresPerAddress: 10_000,
+          loginFailuresPerAccountPerHour: 10_000,
           authPerMinute: 10_000,
           registrationsPerHour: 10_000,
           bookingsPerMinute: 3,

@@ -1,8 +1,10 @@
 // A fingerprint of everything in the database: per table, its row count and the md5 of its rows
 // in a fixed order. Two equal digests mean no row was added, removed or changed in between.
+// Throttle counters are left out: counting a refused attempt is what a throttle is for.
 import type { Database } from '../../src/db/client.js';
 
 let digestQuery: string | undefined;
+const COUNTERS = new Set(['throttle_events']);
 
 async function buildQuery(database: Database): Promise<string> {
   const tables = await database.query<{ name: string }>(
@@ -10,6 +12,7 @@ async function buildQuery(database: Database): Promise<string> {
   );
   if (tables.length === 0) throw new Error('No tables to digest');
   return tables
+    .filter(({ name }) => !COUNTERS.has(name))
     .map(
       ({ name }) =>
         `select '${name}' as name, count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from "${name}" t`,

@@ -1,7 +1,8 @@
-// Thousands of malformed, oversized, wrongly typed and injection-shaped requests across every route
+// Ten thousand malformed, oversized, wrongly typed and injection-shaped requests across every route
 // of the server, generated from each route's own schemas with a fixed seed. None may answer 5xx,
-// every refusal carries the API's error shape, and a refused request (4xx) changes nothing in the
-// database: a digest of every table is compared before and after each one.
+// every refusal carries the API's error shape, a malformed instant is 400 INVALID_INSTANT, and a
+// refused request (4xx) changes nothing in the database: a digest of every table is compared
+// before and after each one.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
@@ -11,7 +12,7 @@ import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
 import { NOW, createWorld, local, type World } from './world.js';
 
 const SEED = 20_260_601;
-const TOTAL_REQUESTS = 5_200;
+const TOTAL_REQUESTS = 10_400;
 /** The live event stream never ends when its lab exists: it is only sent ids that match nothing. */
 const STREAMS = new Set(['GET /api/labs/:labId/events']);
 
@@ -92,7 +93,7 @@ describe('hostile input', () => {
         numRuns: perRoute,
       }),
     );
-    expect(specs.length).toBeGreaterThanOrEqual(5_000);
+    expect(specs.length).toBeGreaterThanOrEqual(10_000);
 
     const tokens = {
       owner: world.users.owner.token,
@@ -103,6 +104,7 @@ describe('hostile input', () => {
     const serverErrors: Finding[] = [];
     const shapeless: Finding[] = [];
     const changedByRefusal: Finding[] = [];
+    const wrongInstantAnswers: Finding[] = [];
     const statusCounts = new Map<number, number>();
 
     let marker = await writeMarker(ctx.database);
@@ -133,6 +135,18 @@ describe('hostile input', () => {
         }
         if (typeof code !== 'string')
           shapeless.push({ request: label, status: res.statusCode, detail: res.body.slice(0, 200) });
+      }
+      if (spec.mutation.kind === 'instant') {
+        let code: unknown;
+        try {
+          code = (res.json() as { code?: unknown }).code;
+        } catch {
+          code = undefined;
+        }
+        // Only a sign-in check that runs before validation (the stats routes' guard) may answer first.
+        const guarded = res.statusCode === 401 && (req.caller === 'anonymous' || req.caller === 'forged');
+        if (!(res.statusCode === 400 && code === 'INVALID_INSTANT') && !guarded)
+          wrongInstantAnswers.push({ request: label, status: res.statusCode, detail: res.body.slice(0, 200) });
       }
       // No transaction wrote since the last digest: nothing can have changed.
       const markerAfter = await writeMarker(ctx.database);
@@ -166,8 +180,9 @@ describe('hostile input', () => {
     ).toEqual([]);
     expect(shapeless, 'refusals without the API error shape').toEqual([]);
     expect(changedByRefusal, 'refused requests that changed the database').toEqual([]);
+    expect(wrongInstantAnswers, 'malformed instants not answered 400 INVALID_INSTANT').toEqual([]);
     // The requests reached the rules too, not only the validator.
     expect([...statusCounts.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
     expect(statusCounts.get(400) ?? 0).toBeGreaterThan(1_000);
-  }, 240_000);
+  }, 480_000);
 });

@@ -4,7 +4,14 @@
 import fc from 'fast-check';
 import { createSigner } from 'fast-jwt';
 import type { CollectedRoute } from './routes.js';
-import { hostileTextArb, hostileValueArb, validArb, type IdPools, type JsonSchema } from './schema-values.js';
+import {
+  BAD_INSTANTS,
+  hostileTextArb,
+  hostileValueArb,
+  validArb,
+  type IdPools,
+  type JsonSchema,
+} from './schema-values.js';
 
 export type HostileCaller = 'anonymous' | 'owner' | 'managerHere' | 'admin';
 
@@ -16,6 +23,10 @@ export type Mutation =
   | { kind: 'bodyRoot'; value: unknown }
   | { kind: 'queryField'; selector: number; value: string }
   | { kind: 'queryExtra'; key: string; value: string }
+  /** The same query key twice (`from=a&from=b`): the second value is hostile. */
+  | { kind: 'queryRepeat'; selector: number; value: string }
+  /** A malformed instant in a top-level instant field of the body or query: must be INVALID_INSTANT. */
+  | { kind: 'instant'; part: 'body' | 'querystring'; field: string; value: string }
   | { kind: 'pagination'; limit: string; offset: string }
   | { kind: 'param'; selector: number; value: string }
   | { kind: 'raw'; variant: (typeof RAW_VARIANTS)[number] }
@@ -112,6 +123,18 @@ function schemaOf(route: CollectedRoute, part: 'body' | 'querystring' | 'params'
   return (route.schema as Record<string, JsonSchema | undefined> | undefined)?.[part];
 }
 
+/** The top-level properties of an object schema (or of its object branch) that are instants. */
+export function instantFields(schema: JsonSchema | undefined): string[] {
+  if (!schema) return [];
+  const object =
+    schema.type === 'object' ? schema : ((schema.anyOf as JsonSchema[] | undefined) ?? []).find((b) => b.type === 'object');
+  const isInstant = (s: JsonSchema): boolean =>
+    s.format === 'date-time' || ((s.anyOf as JsonSchema[] | undefined) ?? []).some(isInstant);
+  return Object.entries((object?.properties as Record<string, JsonSchema> | undefined) ?? {})
+    .filter(([, s]) => isInstant(s))
+    .map(([name]) => name);
+}
+
 const hasBody = (route: CollectedRoute) =>
   route.method !== 'GET' && route.method !== 'DELETE' ? true : Boolean(schemaOf(route, 'body'));
 
@@ -157,6 +180,25 @@ export function hostileSpecArb(
         .record({ selector: fc.nat(), value: hostileTextArb })
         .map((m) => ({ kind: 'queryField' as const, ...m })),
       weight: 6,
+    });
+  }
+  if (queryProps.length) {
+    mutations.push({
+      arbitrary: fc
+        .record({ selector: fc.nat(), value: hostileTextArb })
+        .map((m) => ({ kind: 'queryRepeat' as const, ...m })),
+      weight: 2,
+    });
+  }
+  const instants = (['body', 'querystring'] as const).flatMap((part) =>
+    instantFields(schemaOf(route, part)).map((field) => ({ part, field })),
+  );
+  if (instants.length) {
+    mutations.push({
+      arbitrary: fc
+        .record({ target: fc.constantFrom(...instants), value: fc.constantFrom(...BAD_INSTANTS) })
+        .map(({ target, value }) => ({ kind: 'instant' as const, ...target, value })),
+      weight: 4,
     });
   }
   if (paginated) {
@@ -337,6 +379,18 @@ export function buildRequest(
       break;
     case 'pagination':
       queryString = toQueryString({ ...(query ?? {}), limit: m.limit, offset: m.offset });
+      break;
+    case 'queryRepeat': {
+      const q = { ...(query ?? {}) };
+      const keys = Object.keys(q).length ? Object.keys(q) : ['limit'];
+      const key = keys[m.selector % keys.length]!;
+      const first = toQueryString({ [key]: q[key] ?? '1' }).slice(1);
+      queryString = `${queryString || '?'}${queryString ? '&' : ''}${first}&${new URLSearchParams({ [key]: m.value }).toString()}`;
+      break;
+    }
+    case 'instant':
+      if (m.part === 'querystring') queryString = toQueryString({ ...(query ?? {}), [m.field]: m.value });
+      else body = { ...((body as object | null) ?? {}), [m.field]: m.value };
       break;
     case 'param': {
       const names = Object.keys(params);

@@ -21,6 +21,8 @@ describe('login does not reveal whether an email exists', () => {
       config: {
         rateLimits: {
           loginFailuresPerEmail: 10_000,
+          loginFailuresPerAddress: 10_000,
+          loginFailuresPerAccountPerHour: 10_000,
           authPerMinute: 10_000,
           registrationsPerHour: 10_000,
           bookingsPerMinute: 10_000,

@@ -40,7 +40,7 @@ const dateArb = fc
 
 const KNOWN_PATTERNS: Array<[RegExp, fc.Arbitrary<string>]> = [
   [
-    /^\^\[0-9\]\{4\}-/,
+    /-\(0\[1-9\]\|1\[0-2\]\)\$$/,
     fc
       .integer({ min: 2025, max: 2027 })
       .chain((y) => fc.integer({ min: 1, max: 12 }).map((m) => `${y}-${String(m).padStart(2, '0')}`)),
@@ -201,6 +201,25 @@ export const BAD_UUIDS = [
   "123e4567-e89b-12d3-a456-426614174000' OR '1'='1",
 ];
 
+/** Strings that look like instants but are not ISO 8601 with seconds and an explicit offset. */
+export const BAD_INSTANTS = [
+  '2026-06-01T08:00:00',
+  '2026-06-01T08:00:00+07',
+  '2026-06-01T08:00:00+0700',
+  '2026-06-01 08:00:00+07:00',
+  '2026-06-01t08:00:00z',
+  '2026-06-01T08:00Z',
+  '2026-06-30T23:59:60Z',
+  '2026-02-29T08:00:00Z',
+  '2026-06-01T24:00:00Z',
+  '2026-06-01T08:00:00+24:00',
+  '1969-12-31T23:59:59Z',
+  '3000-01-01T00:00:00Z',
+  '+002026-06-01T08:00:00Z',
+  '2026-06-01T08:00:00.Z',
+  '2026-06-01T08:00:00.1234567890Z',
+];
+
 export const BAD_DATES = [
   '2026-02-30T10:00:00Z',
   '2026-13-01T00:00:00Z',
@@ -227,6 +246,7 @@ export const BAD_DATES = [
   '99:99',
   '2026-1',
   '2026-00',
+  ...BAD_INSTANTS,
 ];
 
 export const BAD_NUMBERS: unknown[] = [

@@ -34,7 +34,10 @@ export interface SeededLab {
 let hash: Promise<string> | undefined;
 
 /** A lab open every hour of every day, with machines that need no approval and generous quotas. */
-export async function seedLab(db: Db, opts: { machines: number; members: number }): Promise<SeededLab> {
+export async function seedLab(
+  db: Db,
+  opts: { machines: number; members: number; bufferMinutes?: number },
+): Promise<SeededLab> {
   hash ??= hashPassword(TEST_PASSWORD);
   const passwordHash = await hash;
   const slug = `lab-${randomUUID().slice(0, 8)}`;
@@ -62,7 +65,7 @@ export async function seedLab(db: Db, opts: { machines: number; members: number 
         minMinutes: 30,
         maxMinutes: 240,
         slotMinutes: 30,
-        bufferMinutes: 0,
+        bufferMinutes: opts.bufferMinutes ?? 0,
       })),
     )
     .returning({ id: machines.id });

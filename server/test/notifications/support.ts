@@ -165,6 +165,8 @@ export interface SseClient {
   greeting?: { id?: string; data: unknown };
   comments: string[];
   waitFor(predicate: (events: unknown[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Settles when the server ends the stream. */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -203,7 +205,9 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         for (const w of waiters) w();
       });
       res.on('error', () => {});
+      const ended = new Promise<void>((done) => res.on('close', () => done()));
       const client: SseClient = {
+        ended,
         status: res.statusCode ?? 0,
         headers: res.headers,
         events,

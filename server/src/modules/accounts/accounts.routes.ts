@@ -13,38 +13,23 @@ import {
   Uuid,
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { DomainError, forbidden } from '../../lib/errors.js';
-import { createSlidingWindow } from '../../lib/sliding-window.js';
 import { createAccountService, normalizeEmail } from './accounts.service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse };
 
 const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createAccountService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
-  const limits = app.config.rateLimits;
-  const failedLogins = createSlidingWindow(limits.loginFailuresPerEmail, 15 * 60_000);
-  const authCalls = createSlidingWindow(limits.authPerMinute, 60_000);
-  const registrations = createSlidingWindow(limits.registrationsPerHour, 3_600_000);
-
-  function tooMany(reply: FastifyReply, wait: number, what: string): never {
-    reply.header('Retry-After', String(wait));
-    throw new DomainError(429, 'TOO_MANY_REQUESTS', `${what}; try again in ${wait} seconds`);
-  }
-  // One budget shared by every /api/auth/* route, per address.
-  async function authLimit(request: FastifyRequest, reply: FastifyReply) {
-    const wait = authCalls.hit(request.ip);
-    if (wait > 0) tooMany(reply, wait, 'Too many requests');
-  }
-  async function registerLimit(request: FastifyRequest, reply: FastifyReply) {
-    const wait = registrations.hit(request.ip);
-    if (wait > 0) tooMany(reply, wait, 'Too many registrations from this address');
+  /** Registrations per address; the attempt counts once the request is well-formed. */
+  async function registerLimit(request: FastifyRequest) {
+    await app.throttle.hit('registrations', request.ip);
   }
 
   app.post(
     '/auth/register',
     {
-      onRequest: [authLimit, registerLimit],
+      preHandler: registerLimit,
       schema: { summary: 'Create an account', operationId: 'register', tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
     },
     async (request, reply) => {
@@ -55,17 +40,17 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/login',
-    { onRequest: [authLimit], schema: { summary: 'Sign in', operationId: 'login', tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
-    async (request, reply) => {
+    { schema: { summary: 'Sign in', operationId: 'login', tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
+    async (request) => {
       const email = normalizeEmail(request.body.email);
-      const wait = failedLogins.retryAfter(email);
-      if (wait > 0) tooMany(reply, wait, 'Too many failed sign-ins');
+      // Refused before the password is looked at, so a spent budget tells nothing about it.
+      await app.throttle.signIn.guard(email, request);
       try {
         const row = await service.login(email, request.body.password);
-        failedLogins.reset(email);
+        await app.throttle.signIn.succeeded(email, request);
         return { token: app.signToken(row), user: await service.apiUser(row) };
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS') failedLogins.record(email);
+        if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS') await app.throttle.signIn.failed(email, request);
         throw err;
       }
     },

@@ -19,6 +19,15 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js'
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
 
+/**
+ * The columns that end every credential an account has handed out: sign-in tokens carry the
+ * version, and a calendar-feed URL is the token itself. Written on a password change (however it
+ * is made), on disabling and on deletion; a new feed URL is made on the next request for one.
+ */
+export function revokedCredentials(): { tokenVersion: string; calendarToken: null; labsCalendarToken: null } {
+  return { tokenVersion: randomUUID(), calendarToken: null, labsCalendarToken: null };
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -39,14 +48,6 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
     disabled: row.disabled,
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-/**
- * What a new password ends: signed-in sessions (tokenVersion) and both calendar feed secrets,
- * which a thief of the old password could have copied. The feeds get new URLs on next request.
- */
-export function signOutEverywhere(): { tokenVersion: string; calendarToken: null; labsCalendarToken: null } {
-  return { tokenVersion: randomUUID(), calendarToken: null, labsCalendarToken: null };
 }
 
 export function createAccountService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
@@ -119,7 +120,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
           throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
         }
         values.passwordHash = await hashPassword(body.password);
-        Object.assign(values, signOutEverywhere());
+        Object.assign(values, revokedCredentials());
       }
       if (Object.keys(values).length === 0) return row;
       return (await repo.update(userId, values)) as UserRow;
@@ -185,11 +186,9 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
             guardianName: null,
             guardianContact: null,
             guardianConsentAt: null,
-            calendarToken: null,
-            labsCalendarToken: null,
             deletedAt: now,
             disabled: true,
-            tokenVersion: randomUUID(),
+            ...revokedCredentials(),
           },
           tx,
         );
@@ -223,12 +222,11 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
         if (body.role !== undefined) values.role = body.role;
         if (body.disabled !== undefined) {
           values.disabled = body.disabled;
-          // Re-enabling the account later does not bring the old feed URLs back.
-          if (body.disabled) Object.assign(values, signOutEverywhere());
+          if (body.disabled) Object.assign(values, revokedCredentials());
         }
         if (body.password !== undefined) {
           values.passwordHash = await hashPassword(body.password);
-          Object.assign(values, signOutEverywhere());
+          Object.assign(values, revokedCredentials());
         }
         const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
         if (body.managedLabIds !== undefined) {

@@ -53,12 +53,15 @@ const withOwner = {
 export function createBookingRepository(db: DbOrTx) {
   return {
     /**
-     * The machine, locked FOR SHARE until the transaction ends: bookings of one machine proceed in
-     * parallel, but a change of the machine's status (or anything that locks it for update, such
-     * as scheduling maintenance) waits for them, and they for it.
+     * The machine, locked FOR NO KEY UPDATE until the transaction ends, before anything else a
+     * slot-holding write locks: the one lock order is machines (by id), then the member, then
+     * bookings, then the exclusion index. Writes that hold slots on one machine so take turns.
+     * Under a shared lock two of them could each insert a colliding booking and then wait for the
+     * other's in the exclusion index: a deadlock, and the wider a machine's buffer, the more
+     * neighbouring slots collide. Foreign keys to the machine (FOR KEY SHARE) do not wait for it.
      */
     async lockMachine(machineId: string, tx: DbOrTx = db): Promise<MachineRow | undefined> {
-      const [row] = await tx.select().from(machines).where(eq(machines.id, machineId)).for('share');
+      const [row] = await tx.select().from(machines).where(eq(machines.id, machineId)).for('no key update');
       return row;
     },
 

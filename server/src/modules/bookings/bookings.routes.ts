@@ -20,8 +20,7 @@ import {
   Uuid,
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../lib/errors.js';
+import type { FastifyRequest } from 'fastify';
 import { createLabCache } from '../../lib/lab-cache.js';
 import { createAvailabilityService } from './availability.service.js';
 import type { LabContext } from './booking-rules.js';
@@ -62,12 +61,8 @@ const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.jobs.register('expire-pending-bookings', (_app, now) => service.expirePending(now));
 
   /** New bookings per user per minute; the attempt counts once the request is well-formed. */
-  async function bookingRateLimit(request: FastifyRequest, reply: FastifyReply) {
-    const wait = service.rateLimitWait(request.actor.id);
-    if (wait > 0) {
-      reply.header('Retry-After', String(wait));
-      throw new DomainError(429, 'TOO_MANY_REQUESTS', `Too many new bookings; try again in ${wait} seconds`);
-    }
+  async function bookingRateLimit(request: FastifyRequest) {
+    await app.throttle.hit('bookings', request.actor.id);
   }
 
   app.post(

@@ -24,7 +24,6 @@ import { DomainError, badRequest, conflict, forbidden, notFound, unprocessable, 
 import type { LabEvents } from '../../lib/events.js';
 import type { LabCache } from '../../lib/lab-cache.js';
 import { notify, type NotificationInput } from '../../lib/notify.js';
-import { createSlidingWindow } from '../../lib/sliding-window.js';
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { managesLab, type Actor } from '../../plugins/auth.js';
 import {
@@ -98,6 +97,20 @@ export function canSeeOwnerName(actor: Actor, booking: Pick<BookingRow, 'userId'
   return booking.userId === actor.id || managesLab(actor, booking.labId);
 }
 
+/**
+ * Who may read the member's id and the free text of a booking (note, reason: they may name
+ * people): everyone who may read the booking but department staff, who report without personal data.
+ */
+export function canSeePersonalData(actor: Actor, booking: Pick<BookingRow, 'userId' | 'labId'>): boolean {
+  return actor.role !== 'department' || booking.userId === actor.id;
+}
+
+/** A booking as this caller may read it: the one place that applies the two rules above. */
+export function bookingFor(actor: Actor, row: BookingRow, owner?: Owner): Booking {
+  const booking = toApiBooking(row, canSeeOwnerName(actor, row) ? owner : undefined);
+  return canSeePersonalData(actor, row) ? booking : { ...booking, userId: null, note: null, reason: null };
+}
+
 const HOLDING_BEFORE_CHECK_IN: BookingStatus[] = ['pending', 'approved'];
 
 function invalidState(row: BookingRow, action: string) {
@@ -119,12 +132,12 @@ function notificationData(row: BookingRow, machineName: string, reason?: string 
 export function createBookingService(deps: BookingServiceDeps) {
   const { db, clock, events } = deps;
   const repo = createBookingRepository(db);
-  const bookingRate = createSlidingWindow(deps.config.rateLimits.bookingsPerMinute, 60_000);
 
   /**
    * Runs fn in a transaction; an overlap the database refused anywhere in it is BOOKING_CONFLICT.
-   * When racing transactions deadlock (40P01) or fail to serialize (40001), PostgreSQL aborts one
-   * of them: it runs again from the start, so the race is decided by the rules, not by chance.
+   * The lock order (repo.lockMachine) leaves racing bookings nothing to deadlock on; should
+   * PostgreSQL still abort one (40P01, 40001: a last resort, not the plan), it runs again after a
+   * random pause, so the race is decided by the rules, not by chance.
    */
   async function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -224,11 +237,6 @@ export function createBookingService(deps: BookingServiceDeps) {
   }
 
   return {
-    /** Seconds the user must wait before another new booking, or 0 (and the attempt counts). */
-    rateLimitWait(userId: string): number {
-      return bookingRate.hit(userId, clock.now().getTime());
-    },
-
     async create(actor: Actor, body: CreateBookingBody): Promise<Booking> {
       const now = clock.now();
       const start = new Date(body.start);
@@ -289,7 +297,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     async get(actor: Actor, id: string): Promise<Booking> {
       const found = await repo.findWithOwner(id);
       if (!found || !canSeeBooking(actor, found.booking)) throw notFound('Booking');
-      return toApiBooking(found.booking, canSeeOwnerName(actor, found.booking) ? found : undefined);
+      return bookingFor(actor, found.booking, found);
     },
 
     async list(actor: Actor, query: BookingListQuery): Promise<{ items: Booking[]; total: number }> {
@@ -315,7 +323,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         { limit: query.limit ?? 50, offset: query.offset ?? 0 },
       );
       return {
-        items: rows.map((r) => toApiBooking(r.booking, canSeeOwnerName(actor, r.booking) ? r : undefined)),
+        items: rows.map((r) => bookingFor(actor, r.booking, r)),
         total,
       };
     },

@@ -73,7 +73,11 @@ export function createMachineService(deps: { db: Db; clock: Clock; labEvents: La
       checkRules({ ...current, ...fields });
       const now = clock.now();
       const result = await db.transaction(async (tx) => {
-        const [row] = await tx.update(machines).set(fields).where(eq(machines.id, current.id)).returning();
+        // Only the flag: nothing to write on the machine itself, its bookings may still go.
+        const [row] =
+          Object.keys(fields).length > 0
+            ? await tx.update(machines).set(fields).where(eq(machines.id, current.id)).returning()
+            : [current];
         const machine = row as MachineRow;
         let cancelled: Array<{ id: string; userId: string | null; startAt: Date }> = [];
         if (cancelFutureBookings && machine.status !== 'available') {

@@ -134,13 +134,11 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => service.markRead(request.actor.id, request.params.id),
   );
 
-  // ---------- password reset by email ----------
-  const authRateLimit = { max: config.rateLimits.authPerMinute, timeWindow: 60_000 };
+  // ---------- password reset by email (throttled with the rest of /api/auth, per address) ----------
 
   app.post(
     '/auth/password-reset/request',
     {
-      config: { rateLimit: authRateLimit },
       schema: { summary: 'Ask for a password reset link', operationId: 'requestPasswordReset',
         tags: ['accounts'],
         body: PasswordResetRequestBody,
@@ -166,7 +164,6 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset/confirm',
     {
-      config: { rateLimit: authRateLimit },
       schema: { summary: 'Set a new password with a reset link', operationId: 'confirmPasswordReset',
         tags: ['accounts'],
         body: PasswordResetConfirmBody,

@@ -9,7 +9,7 @@ import { writeAudit } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/password.js';
-import { signOutEverywhere } from '../accounts/accounts.service.js';
+import { revokedCredentials } from '../accounts/accounts.service.js';
 import { renderPasswordResetEmail } from './email-templates.js';
 
 export const RESET_VALID_MINUTES = 60;
@@ -92,7 +92,7 @@ export function createPasswordResetService(deps: { db: Db; clock: Clock; publicU
         if (!reset) throw invalidToken();
         const [user] = await tx
           .update(users)
-          .set({ passwordHash, ...signOutEverywhere() })
+          .set({ passwordHash, ...revokedCredentials() })
           .where(and(eq(users.id, reset.userId), isNull(users.deletedAt)))
           .returning({ id: users.id });
         if (!user) throw invalidToken();

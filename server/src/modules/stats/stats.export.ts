@@ -4,9 +4,9 @@
 // headers in the requester's language, number formats and a frozen header row.
 import type { Locale, MonthlyStats, StatsFigures } from '@fablab/shared';
 import { STATS_FIGURE_KEYS } from '@fablab/shared';
-import { stringify } from 'csv-stringify/sync';
 // Types only: exceljs itself (some 20 MB of heap once loaded) is imported on the first XLSX download.
 import type ExcelJS from 'exceljs';
+import { toCsv } from '../../lib/csv.js';
 
 type Figure = keyof StatsFigures;
 
@@ -189,8 +189,7 @@ export function statsToCsv(stats: MonthlyStats, ctx: ExportContext): Buffer {
     r.unit ?? '',
     r.quantity ?? '',
   ]);
-  const text = stringify([header, ...records], { record_delimiter: '\r\n' });
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+  return toCsv([header, ...records]);
 }
 
 interface SheetColumn<T> {
