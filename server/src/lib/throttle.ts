@@ -23,48 +23,6 @@ export function waitSeconds(oldestMs: number, windowMs: number, nowMs: number): 
   return Math.max(1, Math.ceil((windowMs - (nowMs - oldestMs)) / 1000));
 }
 
-/** One process's memory: enough for a single server process, and for tests. */
-export function createMemoryThrottleStore(maxKeys = 100_000): ThrottleStore {
-  const events = new Map<string, number[]>();
-
-  function recent(key: string, windowMs: number, now: number): number[] {
-    const list = (events.get(key) ?? []).filter((t) => now - t < windowMs);
-    // Re-inserted so that the map's order is least recently used first, for the eviction below.
-    events.delete(key);
-    if (list.length) events.set(key, list);
-    return list;
-  }
-  function add(key: string, list: number[], now: number) {
-    list.push(now);
-    events.set(key, list);
-    if (events.size > maxKeys) events.delete(events.keys().next().value as string);
-  }
-  function wait(list: number[], max: number, windowMs: number, now: number): number {
-    return list.length < max ? 0 : waitSeconds(list[list.length - max] ?? now, windowMs, now);
-  }
-
-  return {
-    async hit(key, max, windowMs, now) {
-      const t = now.getTime();
-      const list = recent(key, windowMs, t);
-      const seconds = wait(list, max, windowMs, t);
-      if (seconds === 0) add(key, list, t);
-      return seconds;
-    },
-    async retryAfter(key, max, windowMs, now) {
-      const t = now.getTime();
-      return wait(recent(key, windowMs, t), max, windowMs, t);
-    },
-    async record(key, windowMs, now) {
-      const t = now.getTime();
-      add(key, recent(key, windowMs, t), t);
-    },
-    async reset(key) {
-      events.delete(key);
-    },
-  };
-}
-
 /**
  * The database's table, shared by every server process on it: a budget holds however many
  * replicas serve the API. Each key's events are counted and written under a transaction-scoped

@@ -12,7 +12,6 @@ import fp from 'fastify-plugin';
 import { TooManyRequests } from '../lib/errors.js';
 import {
   createDatabaseThrottleStore,
-  createMemoryThrottleStore,
   purgeThrottleEvents,
   type ThrottleStore,
 } from '../lib/throttle.js';
@@ -86,12 +85,10 @@ export default fp(
       bookings: { max: limits.bookingsPerMinute, windowMs: 60_000, what: 'Too many new bookings' },
     };
     const keyOf = (budget: BudgetName, key: string) => `${budget}\n${key}`;
-    // On PostgreSQL several server processes may serve the API: they count in one table. PGlite
-    // belongs to one process, whose memory is then the whole truth.
-    const store =
-      options.store ?? (app.database.pool ? createDatabaseThrottleStore(app.db) : createMemoryThrottleStore());
+    // Several server processes may serve the API: they count in one table.
+    const store = options.store ?? createDatabaseThrottleStore(app.db);
     if (store.close) app.addHook('onClose', () => store.close!());
-    if (app.database.pool) {
+    {
       app.jobs.register('purge-throttle-events', async (_app, now) => {
         let purged = 0;
         for (const [name, { windowMs }] of Object.entries(budgets)) {

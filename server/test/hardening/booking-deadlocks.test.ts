@@ -34,7 +34,7 @@ async function deadlocksSoFar(url: string): Promise<number> {
   }
 }
 
-describe.runIf(process.env.TEST_DB === 'postgres')('bookings racing on machines with a buffer', () => {
+describe('bookings racing on machines with a buffer', () => {
   let database: TestDatabase;
   const replicas: Array<{ app: App; db: Database; url: string }> = [];
   let lab: SeededLab;

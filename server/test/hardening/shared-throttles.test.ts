@@ -18,7 +18,7 @@ const limits = {
   bookingsPerMinute: 4,
 };
 
-describe.runIf(process.env.TEST_DB === 'postgres')('throttles shared by two replicas', () => {
+describe('throttles shared by two replicas', () => {
   let database: TestDatabase;
   const replicas: Array<{ app: App; db: Database }> = [];
   let lab: SeededLab;

@@ -20,7 +20,7 @@ describe('in-app notifications', () => {
     const member = await ctx.createUser();
     const someoneElse = await ctx.createUser();
     // Separate transactions a few milliseconds apart, so each gets its own creation time (two
-    // quick enough transactions on PGlite can read the same now()).
+    // quick enough transactions can read the same now()).
     const apart = () => new Promise((resolve) => setTimeout(resolve, 5));
     await notify(ctx.db, {
       userId: member.id,
