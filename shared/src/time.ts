@@ -1,5 +1,6 @@
-// Pure time rules in a lab's own time zone. Luxon turns local rules (opening hours, closures,
-// months, ISO weeks) into instants; callers compare and sum instants only.
+// Pure time rules in a lab's own time zone. Local rules are wall-clock rules (DOMAIN.md, "Time"):
+// opening hours, closures, months and ISO weeks become instants here, once, through localInstant;
+// callers compare and sum instants only.
 import { DateTime, IANAZone, Interval, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 import { WEEKDAYS, type Weekday } from './enums.js';
 
@@ -94,6 +95,15 @@ export function zoneOf(name: string): Zone | string {
   return zone;
 }
 
+/**
+ * The zone whose months count figures that belong to no one lab (new accounts; the all-labs
+ * statistics): the labs' own zone when they share one, else the network's default.
+ */
+export function commonZone(zones: readonly string[]): string {
+  const distinct = new Set(zones);
+  return distinct.size === 1 ? ([...distinct][0] as string) : DEFAULT_TIMEZONE;
+}
+
 export function isValidTimezone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }
@@ -101,6 +111,89 @@ export function isValidTimezone(zone: string): boolean {
 function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
+}
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+function zoneObject(zone: string): Zone | undefined {
+  const z = zoneOf(zone);
+  return typeof z === 'string' ? undefined : z;
+}
+
+/** A local date YYYY-MM-DD as the UTC milliseconds of its midnight: calendar arithmetic only. */
+function dateMs(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1);
+}
+
+/** 0 for Monday … 6 for Sunday, as WEEKDAYS; 1 January 1970 was a Thursday. */
+function weekdayIndex(date: string): number {
+  return (((Math.floor(dateMs(date) / DAY_MS) + 3) % 7) + 7) % 7;
+}
+
+function dateOfMs(ms: number): string {
+  return DateTime.fromMillis(ms, { zone: 'utc' }).toISODate() as string;
+}
+
+/** The calendar date `days` after a date YYYY-MM-DD (negative: before). */
+export function addDays(date: string, days: number): string {
+  return dateOfMs(dateMs(date) + days * DAY_MS);
+}
+
+/** The lab's local date (YYYY-MM-DD) at an instant. */
+export function localDate(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone: zoneOf(zone) }).toISODate() as string;
+}
+
+/**
+ * The instant of a wall-clock reading (local time written as if it were UTC milliseconds). Luxon's
+ * own construction moves a skipped time forward by the length of the gap (02:30 → 03:30) and
+ * resolves a repeated time by the offset in force today, so this resolves both itself: the answer
+ * is the first instant whose clock reads the wall time or later, which is the earlier of two
+ * readings and, in a gap, the instant the clock jumps.
+ */
+function instantOfWall(wall: number, z: Zone): number {
+  // The instant lies within 14 hours of the reading, so the offsets in force a day either side
+  // bracket every offset it may have; a second look catches one more transition in between.
+  const first = [z.offset(wall - DAY_MS), z.offset(wall + DAY_MS)];
+  const offsets = new Set(first);
+  for (const o of first) offsets.add(z.offset(wall - o * MINUTE_MS));
+  let best = Number.POSITIVE_INFINITY;
+  for (const o of offsets) {
+    const t = wall - o * MINUTE_MS;
+    if (z.offset(t) === o && t < best) best = t;
+  }
+  if (best !== Number.POSITIVE_INFINITY) return best;
+  // A skipped time: search the gap for the first instant whose clock reads the wall time or later.
+  const reading = (t: number) => t + z.offset(t) * MINUTE_MS;
+  let lo = wall - Math.max(...offsets) * MINUTE_MS;
+  let hi = wall - Math.min(...offsets) * MINUTE_MS;
+  if (!(reading(lo) < wall && reading(hi) >= wall)) return hi;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reading(mid) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The instant of a wall-clock time, `minutes` after the start of a local date (1440 is 24:00, the
+ * next midnight). A time the clock skips becomes the first instant after the gap; a time it shows
+ * twice takes the earlier instant.
+ */
+export function localInstant(date: string, minutes: number, zone: string): Date {
+  const z = zoneObject(zone);
+  if (!z) return new Date(Number.NaN);
+  return new Date(instantOfWall(dateMs(date) + minutes * MINUTE_MS, z));
+}
+
+/** The same wall-clock time `days` local dates later (a weekly series, a plan every N days). */
+export function plusLocalDays(at: Date, days: number, zone: string): Date {
+  const local = DateTime.fromJSDate(at, { zone: zoneOf(zone) });
+  const later = localInstant(addDays(local.toISODate() as string, days), local.hour * 60 + local.minute, zone);
+  return new Date(later.getTime() + local.second * 1000 + local.millisecond);
 }
 
 /** The open periods of one local date (YYYY-MM-DD), as instants; empty on a closure. */
@@ -111,14 +204,13 @@ export function openPeriodsOfDate(
   zone: string,
 ): Period[] {
   if (closures.some((c) => c.from <= date && date <= c.to)) return [];
-  const day = DateTime.fromISO(date, { zone: zoneOf(zone) }).startOf('day');
-  const weekday = WEEKDAYS[day.weekday - 1] as Weekday;
+  const weekday = WEEKDAYS[weekdayIndex(date)] as Weekday;
   const periods: Period[] = [];
   for (const p of openingHours[weekday] ?? []) {
     const [from, to] = p as [string, string];
-    const start = day.plus({ minutes: minutesOf(from) });
-    const end = day.plus({ minutes: minutesOf(to) });
-    if (end > start) periods.push({ start: start.toJSDate(), end: end.toJSDate() });
+    const start = localInstant(date, minutesOf(from), zone);
+    const end = localInstant(date, minutesOf(to), zone);
+    if (end > start) periods.push({ start, end });
   }
   return periods;
 }
@@ -154,11 +246,10 @@ export function openPeriodsBetween(
 ): Period[] {
   const result: Period[] = [];
   if (to <= from) return result;
-  let day = DateTime.fromJSDate(from, { zone: zoneOf(zone) }).startOf('day').minus({ days: 1 });
-  const last = DateTime.fromJSDate(to, { zone: zoneOf(zone) }).startOf('day');
+  // From the day before: a period of that date may run past midnight.
+  const last = localDate(to, zone);
   const memo = dayMemo(openingHours, closures);
-  while (day <= last) {
-    const date = day.toISODate() as string;
+  for (let date = addDays(localDate(from, zone), -1); date <= last; date = addDays(date, 1)) {
     const key = `${zone} ${date}`;
     let periods = memo.get(key);
     if (!periods) {
@@ -170,7 +261,6 @@ export function openPeriodsBetween(
       const end = p.end > to ? to : p.end;
       if (end > start) result.push({ start, end });
     }
-    day = day.plus({ days: 1 });
   }
   return mergePeriods(result);
 }
@@ -184,9 +274,7 @@ export function openPeriodAt(
 ): Period | undefined {
   const dayBefore = new Date(at.getTime() - 86_400_000);
   const dayAfter = new Date(at.getTime() + 86_400_000);
-  return openPeriodsBetween(dayBefore, dayAfter, openingHours, closures, zone).find(
-    (p) => p.start <= at && at < p.end,
-  );
+  return openPeriodsBetween(dayBefore, dayAfter, openingHours, closures, zone).find((p) => p.start <= at && at < p.end);
 }
 
 /** The complement of the open periods within [from, to): the lab is closed then. */
@@ -221,24 +309,44 @@ export function mergePeriods(periods: readonly Period[]): Period[] {
   return merged;
 }
 
-/** True when the instant falls on the slot grid anchored at local midnight. */
+/**
+ * True when the instant falls on the slot grid: the wall-clock times every `slotMinutes` from each
+ * local midnight. The instant where the clock jumps forward also stands for the grid times it
+ * skips, as localInstant moves them there.
+ */
 export function isOnSlotGrid(at: Date, zone: string, slotMinutes: number): boolean {
-  const local = DateTime.fromJSDate(at, { zone: zoneOf(zone) });
-  if (local.second !== 0 || local.millisecond !== 0) return false;
-  const sinceMidnight = Math.round(local.diff(local.startOf('day'), 'minutes').minutes);
-  return sinceMidnight % slotMinutes === 0;
+  const z = zoneObject(zone);
+  const ms = at.getTime();
+  if (!z || !Number.isFinite(ms) || slotMinutes <= 0) return false;
+  const slotMs = slotMinutes * MINUTE_MS;
+  const offset = z.offset(ms);
+  const wall = ms + offset * MINUTE_MS;
+  if (wall % MINUTE_MS !== 0) return false;
+  const midnight = Math.floor(wall / DAY_MS) * DAY_MS;
+  if ((wall - midnight) % slotMs === 0) return true;
+  const before = z.offset(ms - 1);
+  if (before >= offset) return false;
+  // The skipped wall times are [gapStart, wall): is a grid time of either date among them?
+  const gapStart = ms + before * MINUTE_MS;
+  for (const day of new Set([Math.floor(gapStart / DAY_MS) * DAY_MS, midnight])) {
+    const point = day + Math.max(0, Math.ceil((gapStart - day) / slotMs)) * slotMs;
+    if (point < wall && point < day + DAY_MS) return true;
+  }
+  return false;
 }
 
-/** [start, end) of a month `YYYY-MM` in the zone. */
+/** [start, end) of a month `YYYY-MM` in the zone: first instants of its first day and the next month's. */
 export function monthBounds(month: string, zone: string): Period {
-  const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: zoneOf(zone) }).startOf('month');
-  return { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
+  const first = `${month}-01`;
+  const next = DateTime.fromISO(first, { zone: 'utc' }).plus({ months: 1 }).toISODate() as string;
+  return { start: localInstant(first, 0, zone), end: localInstant(next, 0, zone) };
 }
 
-/** [start, end) of the ISO week (Monday 00:00 local) that contains the instant. */
+/** [start, end) of the ISO week (from Monday's first instant, local) that contains the instant. */
 export function isoWeekBounds(at: Date, zone: string): Period {
-  const start = DateTime.fromJSDate(at, { zone: zoneOf(zone) }).startOf('week');
-  return { start: start.toJSDate(), end: start.plus({ weeks: 1 }).toJSDate() };
+  const date = localDate(at, zone);
+  const monday = addDays(date, -weekdayIndex(date));
+  return { start: localInstant(monday, 0, zone), end: localInstant(addDays(monday, 7), 0, zone) };
 }
 
 /** Overlap in milliseconds of two half-open periods. */

@@ -1,5 +1,6 @@
 // Everything a person reads is in the LAB's time zone, with Vietnamese numeric formats
 // (dd/MM/yyyy, 24-hour) in both languages; only names of days and months follow the language.
+import { addDays, localDate, localInstant } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useTranslation } from 'react-i18next';
 
@@ -13,6 +14,28 @@ export function toZoned(value: When, zone: string): DateTime {
   if (DateTime.isDateTime(value)) return value.setZone(zone);
   if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
   return DateTime.fromISO(value, { zone });
+}
+
+/** Today's date (YYYY-MM-DD) on the lab's clock, whatever the browser's zone. */
+export function todayIn(zone: string, now: Date = new Date()): string {
+  return localDate(now, zone);
+}
+
+/**
+ * A wall-clock time ("HH:mm", "24:00" the next midnight) of a local date in the lab's zone, by the
+ * shared rules: a time the clock skips moves past the gap, a time it shows twice is the earlier.
+ */
+export function atLocal(date: string, hhmm: string, zone: string): DateTime {
+  const [h = 0, m = 0] = hhmm.split(':').map(Number);
+  return DateTime.fromJSDate(localInstant(date, h * 60 + m, zone), { zone });
+}
+
+/** The first instant of a local date in the lab's zone, and of the date `days` later. */
+export function localDayRange(date: string, zone: string, days = 1): { from: DateTime; to: DateTime } {
+  return {
+    from: DateTime.fromJSDate(localInstant(date, 0, zone), { zone }),
+    to: DateTime.fromJSDate(localInstant(addDays(date, days), 0, zone), { zone }),
+  };
 }
 
 export function formatDate(value: When, zone: string, locale: string): string {

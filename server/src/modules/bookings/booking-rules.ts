@@ -3,14 +3,15 @@
 // last rule, no overlap with another booking, is the database's exclusion constraint: see
 // insertHoldingBooking.
 import {
+  addDays,
   labSettings,
   isOnSlotGrid,
   isoWeekBounds,
+  localDate,
+  localInstant,
   openPeriodsBetween,
-  zoneOf,
   type LabSettings,
 } from '@fablab/shared';
-import { DateTime } from 'luxon';
 import type { DbOrTx } from '../../db/client.js';
 import { conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import { hasValidCertification } from '../certifications/certification-rules.js';
@@ -122,10 +123,7 @@ export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'st
 
   if (start < now) throw unprocessable('IN_THE_PAST', 'The booking starts in the past');
   // Whole local days: a calendar that shows the next maxAdvanceDays days can book all of each.
-  const lastDayEnds = DateTime.fromJSDate(now, { zone: zoneOf(lab.zone) })
-    .startOf('day')
-    .plus({ days: lab.settings.maxAdvanceDays + 1 })
-    .toJSDate();
+  const lastDayEnds = localInstant(addDays(localDate(now, lab.zone), lab.settings.maxAdvanceDays + 1), 0, lab.zone);
   if (start >= lastDayEnds) {
     throw unprocessable('TOO_FAR_AHEAD', `Bookings open at most ${lab.settings.maxAdvanceDays} days ahead`);
   }

@@ -15,7 +15,7 @@ import type {
   SkippedOccurrence,
   UpdateBookingBody,
 } from '@fablab/shared';
-import { DateTime } from 'luxon';
+import { plusLocalDays } from '@fablab/shared';
 import type { AppConfig } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { writeAudit, type AuditEntry } from '../../lib/audit.js';
@@ -572,12 +572,16 @@ export function createBookingService(deps: BookingServiceDeps) {
         const machines = await lockMachines(tx, body.machineIds);
         const lab = await labContext(tx, labId);
         const seriesId = await repo.insertSeries({ labId, title: body.title, createdBy: actor.id }, tx);
-        const firstStart = DateTime.fromISO(body.firstStart, { zone: lab.zone });
-        const firstEnd = DateTime.fromISO(body.firstEnd, { zone: lab.zone });
+        // Each week at the same wall-clock times, also across a change of the lab's clock.
+        const firstStart = new Date(body.firstStart);
+        const firstEnd = new Date(body.firstEnd);
         const created: BookingRow[] = [];
         const skipped: SkippedOccurrence[] = [];
         for (let i = 0; i < body.repeat.count; i++) {
-          const slot = { start: firstStart.plus({ weeks: i }).toJSDate(), end: firstEnd.plus({ weeks: i }).toJSDate() };
+          const slot = {
+            start: plusLocalDays(firstStart, 7 * i, lab.zone),
+            end: plusLocalDays(firstEnd, 7 * i, lab.zone),
+          };
           for (const machineId of body.machineIds) {
             try {
               created.push(

@@ -14,7 +14,7 @@ import type {
   MaintenanceWindow,
 } from '@fablab/shared';
 import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { DateTime } from 'luxon';
+import { plusLocalDays } from '@fablab/shared';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { bookings, labs, machines, maintenanceLog, maintenancePlans, maintenanceWindows, users } from '../../db/schema/index.js';
 import { writeAudit } from '../../lib/audit.js';
@@ -72,7 +72,7 @@ export interface PlanState {
 export function planView(state: PlanState, now: Date): MaintenancePlan {
   const { plan } = state;
   const dueAt = plan.everyDays
-    ? DateTime.fromJSDate(plan.lastDoneAt, { zone: state.timezone }).plus({ days: plan.everyDays }).toJSDate()
+    ? plusLocalDays(plan.lastDoneAt, plan.everyDays, state.timezone)
     : null;
   const byHours = plan.everyUsageHours !== null && state.usageHours >= plan.everyUsageHours;
   const byDays = dueAt !== null && now >= dueAt;

@@ -3,11 +3,11 @@
 // computes those instants and each machine's open periods, SQL sums over them, and this file
 // folds the grouped sums into rows and rounds at the very end.
 import {
-  DEFAULT_TIMEZONE,
   GENDERS,
   MEMBER_CATEGORIES,
   PURPOSES,
   TREND_MAX_MONTHS,
+  commonZone,
   monthBounds,
   type MonthlyStats,
   type Period,
@@ -325,8 +325,7 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
 
     // Every member account created in the month counts in the all-labs totals; in the month of
     // the labs' common zone (Asia/Ho_Chi_Minh when they differ), since an account has no lab.
-    const zones = new Set(scope.labs.map((l) => l.timezone));
-    const accountZone = zones.size === 1 ? [...zones][0]! : DEFAULT_TIMEZONE;
+    const accountZone = commonZone(scope.labs.map((l) => l.timezone));
     const accountBounds = monthBounds(month, accountZone);
 
     const [bookingRows, usageRows, activeRows, accountRows, classRows, materialRows] = await Promise.all([

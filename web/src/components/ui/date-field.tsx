@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { DateInput } from './date-input';
 
 /** The day of a booking or a use; clearing the input keeps the last day rather than none. */
 export function DateField({ value, onChange }: { value: string; onChange: (date: string) => void }) {
@@ -6,7 +7,7 @@ export function DateField({ value, onChange }: { value: string; onChange: (date:
   return (
     <label className="field">
       <span>{t('booking.date')}</span>
-      <input type="date" required value={value} onChange={(e) => e.target.value && onChange(e.target.value)} />
+      <DateInput required value={value} onChange={(date) => date && onChange(date)} />
     </label>
   );
 }

@@ -27,11 +27,18 @@ export function launchBrowser(): Promise<Browser> {
 
 export async function newContext(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; timezoneId?: string; phone?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    timezoneId?: string;
+    /** The browser's own language and formats (the app's language is its own setting). */
+    locale?: string;
+    phone?: boolean;
+  } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     timezoneId: options.timezoneId,
+    locale: options.locale,
     deviceScaleFactor: 1,
     isMobile: options.phone ?? false,
     hasTouch: options.phone ?? false,

@@ -1,10 +1,10 @@
 // The manager's queue of pending requests, each with the member's record in this lab and the
 // bookings close to it on the same machine, so a decision takes one look and one click.
-import type { Booking } from '@fablab/shared';
+import { addDays, type Booking } from '@fablab/shared';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
-import { useFormat } from '../../../lib/datetime';
+import { localDayRange, todayIn, useFormat } from '../../../lib/datetime';
 import { useNow } from '../../../lib/use-now';
 import { useApproveBooking } from '../api/approve-booking';
 import { useBookings } from '../api/get-bookings';
@@ -58,8 +58,11 @@ export function ApprovalQueue({ labId, zone, lookup }: Props) {
   const format = useFormat();
   const now = useNow();
   const since = useMemo(
-    () => new Date(now - HISTORY_DAYS * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00.000Z',
-    [now],
+    () =>
+      localDayRange(addDays(todayIn(zone, new Date(now)), -HISTORY_DAYS), zone)
+        .from.toUTC()
+        .toISO() as string,
+    [now, zone],
   );
   const pending = useBookings({ labId, status: 'pending', limit: 500 }, { refetchInterval: 30_000 });
   const history = useBookings({ labId, status: ['completed', 'no_show'], from: since, limit: 500 });

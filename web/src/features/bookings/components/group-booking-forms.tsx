@@ -1,6 +1,5 @@
 // A class session (several machines at once for a group, all or nothing) and a weekly series.
-import type { Machine, Purpose, SeriesResponse } from '@fablab/shared';
-import { DateTime } from 'luxon';
+import { addDays, type Machine, type Purpose, type SeriesResponse } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateField } from '../../../components/ui/date-field';
@@ -9,7 +8,7 @@ import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
 import { useErrorMessage } from '../../../lib/error-message';
 import { ApiError } from '../../../lib/api-client';
-import { useFormat } from '../../../lib/datetime';
+import { atLocal, todayIn, useFormat } from '../../../lib/datetime';
 import { useCreateClassSession } from '../api/create-class-session';
 import { useCreateSeries } from '../api/create-series';
 
@@ -51,11 +50,11 @@ function MachinePicker({
 }
 
 function useTimes(zone: string) {
-  const [date, setDate] = useState(DateTime.now().setZone(zone).plus({ days: 7 }).toISODate() as string);
+  const [date, setDate] = useState(() => addDays(todayIn(zone), 7));
   const [start, setStart] = useState('08:00');
   const [end, setEnd] = useState('10:00');
-  const startAt = DateTime.fromISO(`${date}T${start}`, { zone });
-  const endAt = DateTime.fromISO(`${date}T${end}`, { zone });
+  const startAt = atLocal(date, start, zone);
+  const endAt = atLocal(date, end, zone);
   const fields = (t: (k: string) => string) => (
     <div className="form-row">
       <DateField value={date} onChange={setDate} />

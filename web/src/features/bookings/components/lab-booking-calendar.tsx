@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { DateInput } from '../../../components/ui/date-input';
 import { ErrorState } from '../../../components/ui/states';
 import { useErrorMessage } from '../../../lib/error-message';
 import { useFormat } from '../../../lib/datetime';
@@ -271,7 +272,7 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
         </div>
         <label className="field field-inline">
           <span>{t('calendar.date')}</span>
-          <input type="date" value={date} onChange={(e) => e.target.value && update({ date: e.target.value })} />
+          <DateInput required value={date} onChange={(d) => d && update({ date: d })} />
         </label>
         <div className="button-group" role="group" aria-label={t('calendar.view')}>
           <button type="button" className="button" aria-pressed={view === 'day'} onClick={() => update({ view: null })}>

@@ -1,6 +1,7 @@
 import type { Machine, MaintenanceCreated } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../../components/ui/date-input';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
@@ -74,12 +75,7 @@ function MaintenanceForm({ draft, machines, zone, onClose, onDone }: Props & { d
       <div className="form-row">
         <label className="field">
           <span>{t('maintenance.startDate')}</span>
-          <input
-            type="date"
-            required
-            value={startDate}
-            onChange={(ev) => ev.target.value && setStartDate(ev.target.value)}
-          />
+          <DateInput required value={startDate} onChange={(d) => d && setStartDate(d)} />
         </label>
         <label className="field">
           <span>{t('maintenance.startTime')}</span>
@@ -89,12 +85,7 @@ function MaintenanceForm({ draft, machines, zone, onClose, onDone }: Props & { d
       <div className="form-row">
         <label className="field">
           <span>{t('maintenance.endDate')}</span>
-          <input
-            type="date"
-            required
-            value={endDate}
-            onChange={(ev) => ev.target.value && setEndDate(ev.target.value)}
-          />
+          <DateInput required value={endDate} onChange={(d) => d && setEndDate(d)} />
         </label>
         <label className="field">
           <span>{t('maintenance.endTime')}</span>

@@ -4,9 +4,10 @@ import type { Booking, Machine, OpeningHours } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../../components/ui/date-input';
 import { ErrorState } from '../../../components/ui/states';
 import { useErrorMessage } from '../../../lib/error-message';
-import { useFormat } from '../../../lib/datetime';
+import { localDayRange, useFormat } from '../../../lib/datetime';
 import { useBookings } from '../api/get-bookings';
 import { useLabAvailability } from '../api/get-lab-availability';
 import { useLabEvents } from '../api/lab-events';
@@ -38,8 +39,9 @@ export function ManagerDayCalendar({ labId, zone, openingHours, machines, onSele
   useLabEvents(labId);
 
   const day = DateTime.fromISO(date, { zone });
-  const from = day.startOf('day').toUTC().toISO() as string;
-  const to = day.startOf('day').plus({ days: 1 }).toUTC().toISO() as string;
+  const range = localDayRange(date, zone);
+  const from = range.from.toUTC().toISO() as string;
+  const to = range.to.toUTC().toISO() as string;
   const availability = useLabAvailability(labId, from, to);
   const bookings = useBookings({ labId, from, to, status: [...SHOWN], limit: 500 });
   const shown = useMemo(() => machines.filter((m) => m.status !== 'retired'), [machines]);
@@ -135,7 +137,7 @@ export function ManagerDayCalendar({ labId, zone, openingHours, machines, onSele
         </div>
         <label className="field field-inline">
           <span>{t('calendar.date')}</span>
-          <input type="date" value={date} onChange={(e) => e.target.value && update({ date: e.target.value })} />
+          <DateInput required value={date} onChange={(d) => d && update({ date: d })} />
         </label>
         <p className="calendar-heading">
           {day.setLocale(format.locale).toFormat('cccc')}, {format.date(day, zone)}

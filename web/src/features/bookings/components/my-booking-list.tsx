@@ -22,8 +22,9 @@ export function MyBookingList({ lookup }: { lookup: MachineLookup }) {
   const now = useNow();
   // Rounded to the minute so that the query key stays put between renders.
   const nowIso = useMemo(() => new Date(Math.floor(now / 60_000) * 60_000).toISOString(), [now]);
+  // Bookings are in several labs' zones: an instant, on the hour so the query key stays put.
   const pastFrom = useMemo(
-    () => new Date(now - PAST_DAYS * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00.000Z',
+    () => new Date(Math.floor((now - PAST_DAYS * 86_400_000) / 3_600_000) * 3_600_000).toISOString(),
     [now],
   );
   const upcoming = useBookings({ mine: true, from: nowIso, limit: 500 });

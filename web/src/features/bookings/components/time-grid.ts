@@ -1,5 +1,5 @@
 // Wall-clock arithmetic on the lab's slot grid, in the lab's zone.
-import { WEEKDAYS, type OpeningHours } from '@fablab/shared';
+import { WEEKDAYS, localInstant, type OpeningHours } from '@fablab/shared';
 import { DateTime } from 'luxon';
 
 export function toMinutes(hhmm: string): number {
@@ -42,8 +42,9 @@ export function localParts(at: Date, zone: string): { date: string; minutes: num
   return { date: dt.toISODate() as string, minutes: dt.hour * 60 + dt.minute };
 }
 
+/** The wall-clock time `minutes` after the start of a local date, as the server reads it. */
 export function fromLocal(date: string, minutes: number, zone: string): DateTime {
-  return DateTime.fromISO(date, { zone }).startOf('day').plus({ minutes });
+  return DateTime.fromJSDate(localInstant(date, minutes, zone), { zone });
 }
 
 /** Rounds down to the grid anchored at local midnight. */

@@ -1,10 +1,10 @@
 // A lab manager certifies members on machine types after training, and revokes when needed.
 import type { User } from '@fablab/shared';
-import { DateTime } from 'luxon';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../../components/ui/date-input';
 import { Badge, Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
-import { useFormat } from '../../../lib/datetime';
+import { localDayRange, useFormat } from '../../../lib/datetime';
 import { useCertifications } from '../api/get-certifications';
 import { useGrantCertification } from '../api/grant-certification';
 import { useRevokeCertification } from '../api/revoke-certification';
@@ -28,7 +28,7 @@ function GrantForm({ labId, zone, machineTypes, machineTypeName, renderMemberPic
     event.preventDefault();
     if (!member || !type) return;
     const expiresAt = expires
-      ? (DateTime.fromISO(expires, { zone }).endOf('day').toUTC().toISO() as string)
+      ? (localDayRange(expires, zone).to.minus({ milliseconds: 1 }).toUTC().toISO() as string)
       : undefined;
     grant.mutate(
       { userId: member.id, machineType: type, ...(expiresAt ? { expiresAt } : {}) },
@@ -60,7 +60,7 @@ function GrantForm({ labId, zone, machineTypes, machineTypeName, renderMemberPic
         </label>
         <label className="field">
           <span>{t('certifications.expiresOptional')}</span>
-          <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+          <DateInput value={expires} onChange={setExpires} />
         </label>
       </div>
       <FormError error={grant.error} />

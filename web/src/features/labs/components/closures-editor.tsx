@@ -1,8 +1,9 @@
 import type { LabWithClosures } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../../components/ui/date-input';
 import { Empty, FormError } from '../../../components/ui/states';
-import { useFormat } from '../../../lib/datetime';
+import { todayIn, useFormat } from '../../../lib/datetime';
 import { useCreateClosure } from '../api/create-closure';
 import { useDeleteClosure } from '../api/delete-closure';
 
@@ -15,7 +16,7 @@ export function ClosuresEditor({ lab }: { lab: LabWithClosures }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIn(lab.timezone);
   const closures = [...lab.closures].filter((c) => c.to >= today).sort((a, b) => a.from.localeCompare(b.from));
 
   function submit(event: FormEvent) {
@@ -62,11 +63,11 @@ export function ClosuresEditor({ lab }: { lab: LabWithClosures }) {
         <div className="form-row">
           <label className="field">
             <span>{t('closures.from')}</span>
-            <input type="date" required value={from} onChange={(e) => setFrom(e.target.value)} />
+            <DateInput required value={from} onChange={setFrom} />
           </label>
           <label className="field">
             <span>{t('closures.to')}</span>
-            <input type="date" min={from} value={to} onChange={(e) => setTo(e.target.value)} />
+            <DateInput min={from || undefined} value={to} onChange={setTo} />
           </label>
         </div>
         <label className="field">

@@ -4,10 +4,11 @@ import type { Machine } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../../components/ui/date-input';
 import { Dialog } from '../../../components/ui/dialog';
 import { Badge, Empty, ErrorState, FormError, Loading, StatusMessage } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
-import { useFormat } from '../../../lib/datetime';
+import { atLocal, useFormat } from '../../../lib/datetime';
 import { useAddLogEntry } from '../api/add-log-entry';
 import { useMaintenanceLog } from '../api/get-maintenance-log';
 import { useVnd } from './plan-status';
@@ -36,7 +37,7 @@ function LogEntryForm({
   const [time, setTime] = useState(now.toFormat('HH:mm'));
   const fields = useWorkDoneFields();
   const { work } = fields;
-  const performedAt = DateTime.fromISO(`${date}T${time}`, { zone });
+  const performedAt = atLocal(date, time, zone);
   const valid = work !== null && performedAt.isValid;
 
   function submit(event: FormEvent) {
@@ -57,7 +58,7 @@ function LogEntryForm({
       <div className="form-row">
         <label className="field">
           <span>{t('maintenanceLog.date')}</span>
-          <input type="date" required value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+          <DateInput required value={date} onChange={(d) => d && setDate(d)} />
         </label>
         <label className="field">
           <span>{t('maintenanceLog.time')}</span>

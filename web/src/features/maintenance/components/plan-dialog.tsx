@@ -4,9 +4,10 @@ import type { MaintenancePlan, MaintenancePlanPatchBody } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../../components/ui/date-input';
 import { Dialog } from '../../../components/ui/dialog';
 import { FormError } from '../../../components/ui/states';
-import { toZoned } from '../../../lib/datetime';
+import { atLocal, todayIn, toZoned } from '../../../lib/datetime';
 import { useCreatePlan } from '../api/create-plan';
 import { useUpdatePlan } from '../api/update-plan';
 
@@ -47,7 +48,7 @@ function PlanForm({
   const create = useCreatePlan();
   const update = useUpdatePlan();
   const mutation = plan ? update : create;
-  const today = DateTime.now().setZone(zone).toISODate() as string;
+  const today = todayIn(zone);
   const initialDate = plan ? (toZoned(plan.lastDoneAt, zone).toISODate() as string) : today;
   const [title, setTitle] = useState(plan?.title ?? '');
   const [days, setDays] = useState(plan?.everyDays ? String(plan.everyDays) : '');
@@ -63,7 +64,7 @@ function PlanForm({
   /** Today means now (the server refuses a future instant); an earlier day, its start in the lab. */
   function lastDoneAt(): string {
     if (lastDone === today) return DateTime.now().toUTC().toISO() as string;
-    return DateTime.fromISO(lastDone, { zone }).startOf('day').toUTC().toISO() as string;
+    return atLocal(lastDone, '00:00', zone).toUTC().toISO() as string;
   }
 
   function submit(event: FormEvent) {
@@ -127,7 +128,7 @@ function PlanForm({
       </p>
       <label className="field">
         <span>{t('maintenancePlans.lastDoneLabel')}</span>
-        <input type="date" required max={today} value={lastDone} onChange={(e) => setLastDone(e.target.value)} />
+        <DateInput required max={today} value={lastDone} onChange={setLastDone} />
       </label>
       <FormError error={mutation.error} />
       <div className="form-actions">

@@ -1,17 +1,22 @@
 // The department's monthly report: totals, utilization by lab and machine type, a 12-month trend,
 // who used the labs (category, gender, purpose), materials, and the CSV/XLSX the department files.
-import type { Lab, Locale, MonthlyStats, StatsFigures } from '@fablab/shared';
+import { commonZone, type Lab, type Locale, type MonthlyStats, type StatsFigures } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState, FormError, Loading } from '../../../components/ui/states';
-import { useFormat } from '../../../lib/datetime';
+import { todayIn, useFormat } from '../../../lib/datetime';
 import { useDownloadMonthlyStats } from '../api/download-stats';
 import { useMonthlyStats } from '../api/get-monthly-stats';
 import { useStatsTrend } from '../api/get-stats-trend';
 import { ChartCard, type ChartRow, type Series } from './charts';
 
-const ZONE = 'Asia/Ho_Chi_Minh';
+// Months a person may pick: three years back, two months ahead (bookings already made).
+const MONTHS_BACK = 36;
+const MONTHS_AHEAD = 2;
+/** MM/yyyy, as the app writes months in both languages. */
+const monthLabel = (m: string) => DateTime.fromFormat(m, 'yyyy-MM', { zone: 'utc' }).toFormat('MM/yyyy');
+
 const COLORS = { used: '#0b6bcb', booked: '#7c8da3', util: '#e07b00', bookings: '#2f9e5b', noShows: '#b42318' };
 
 interface Props {
@@ -25,11 +30,23 @@ interface Props {
 export function StatsDashboard({ labs, allowAllLabs, labName, machineTypeName }: Props) {
   const { t, i18n } = useTranslation();
   const format = useFormat();
-  const [month, setMonth] = useState(() => DateTime.now().setZone(ZONE).toFormat('yyyy-MM'));
   const [labId, setLabId] = useState(allowAllLabs ? '' : (labs[0]?.id ?? ''));
   const selectedLab = labId || undefined;
+  // The month in force where the figures are counted: the lab's, or the labs' common zone's.
+  const zone = commonZone(
+    selectedLab ? labs.filter((l) => l.id === selectedLab).map((l) => l.timezone) : labs.map((l) => l.timezone),
+  );
+  const thisMonth = todayIn(zone).slice(0, 7);
+  const [picked, setMonth] = useState<string | null>(null);
+  const month = picked ?? thisMonth;
+  const months = useMemo(() => {
+    const newest = DateTime.fromFormat(thisMonth, 'yyyy-MM', { zone: 'utc' }).plus({ months: MONTHS_AHEAD });
+    return Array.from({ length: MONTHS_BACK + MONTHS_AHEAD + 1 }, (_, i) =>
+      newest.minus({ months: i }).toFormat('yyyy-MM'),
+    );
+  }, [thisMonth]);
   const monthly = useMonthlyStats(month, selectedLab);
-  const trendFrom = DateTime.fromFormat(month, 'yyyy-MM').minus({ months: 11 }).toFormat('yyyy-MM');
+  const trendFrom = DateTime.fromFormat(month, 'yyyy-MM', { zone: 'utc' }).minus({ months: 11 }).toFormat('yyyy-MM');
   const trend = useStatsTrend(trendFrom, month, selectedLab);
   const download = useDownloadMonthlyStats();
   const [saved, setSaved] = useState<string | null>(null);
@@ -70,12 +87,13 @@ export function StatsDashboard({ labs, allowAllLabs, labName, machineTypeName }:
       <div className="toolbar-row" role="group" aria-label={t('stats.filters')}>
         <label className="field">
           <span>{t('stats.month')}</span>
-          <input
-            type="month"
-            value={month}
-            max={DateTime.now().setZone(ZONE).plus({ months: 2 }).toFormat('yyyy-MM')}
-            onChange={(e) => e.target.value && setMonth(e.target.value)}
-          />
+          <select value={month} onChange={(e) => setMonth(e.target.value)}>
+            {(months.includes(month) ? months : [month, ...months]).map((m) => (
+              <option key={m} value={m}>
+                {monthLabel(m)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           <span>{t('stats.lab')}</span>
@@ -113,9 +131,7 @@ export function StatsDashboard({ labs, allowAllLabs, labName, machineTypeName }:
       {data && view && (
         <>
           <section className="section" aria-labelledby="totals-title">
-            <h2 id="totals-title">
-              {t('stats.totalsTitle', { month: DateTime.fromFormat(data.month, 'yyyy-MM').toFormat('MM/yyyy') })}
-            </h2>
+            <h2 id="totals-title">{t('stats.totalsTitle', { month: monthLabel(data.month) })}</h2>
             <Kpis totals={data.totals} hours={hours} pct={pct} count={count} />
           </section>
           <div className="grid-2 section">
@@ -144,7 +160,7 @@ export function StatsDashboard({ labs, allowAllLabs, labName, machineTypeName }:
                 title={t('stats.trendTitle')}
                 kind="line"
                 rows={(trend.data?.items ?? []).map((r) => ({
-                  label: DateTime.fromFormat(r.month, 'yyyy-MM').toFormat('MM/yy'),
+                  label: DateTime.fromFormat(r.month, 'yyyy-MM', { zone: 'utc' }).toFormat('MM/yy'),
                   usedHours: r.usedHours,
                   bookedHours: r.bookedHours,
                   bookings: r.bookings,

@@ -1,11 +1,10 @@
 // Today's usage sessions of a lab (bookings checked in and walk-ins): end an open one, report an incident.
 import { INCIDENT_KINDS, type IncidentKind, type UsageSession } from '@fablab/shared';
-import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
 import { Badge, Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
-import { useFormat } from '../../../lib/datetime';
+import { localDayRange, useFormat } from '../../../lib/datetime';
 import { useEndUsage } from '../api/end-usage';
 import { useUsage } from '../api/get-usage';
 import { useReportIncident } from '../api/report-incident';
@@ -73,11 +72,11 @@ function IncidentForm({ session, onClose }: { session: UsageSession; onClose: ()
 export function UsageList({ labId, zone, date, machineName }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
-  const day = DateTime.fromISO(date, { zone }).startOf('day');
+  const day = localDayRange(date, zone);
   const usage = useUsage({
     labId,
-    from: day.toUTC().toISO() as string,
-    to: day.plus({ days: 1 }).toUTC().toISO() as string,
+    from: day.from.toUTC().toISO() as string,
+    to: day.to.toUTC().toISO() as string,
     limit: 500,
   });
   const end = useEndUsage();

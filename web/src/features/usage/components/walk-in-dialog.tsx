@@ -21,6 +21,7 @@ import { NoteField, PurposeField } from '../../../components/ui/purpose-note-fie
 import { SelectField } from '../../../components/ui/select-field';
 import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
+import { atLocal } from '../../../lib/datetime';
 import { useCreateWalkIn } from '../api/create-walk-in';
 
 export interface WalkInDraft {
@@ -68,8 +69,8 @@ function WalkInForm({ draft, machines, zone, onClose, onDone, renderMemberPicker
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const start = DateTime.fromISO(`${date}T${startTime}`, { zone });
-    const end = endTime ? DateTime.fromISO(`${date}T${endTime}`, { zone }) : null;
+    const start = atLocal(date, startTime, zone);
+    const end = endTime ? atLocal(date, endTime, zone) : null;
     if (end && end <= start) return setProblem(t('maintenance.endAfterStart'));
     if (who === 'member' && !member) return setProblem(t('walkIn.pickMember'));
     if (who === 'guest' && !guestName.trim()) return setProblem(t('walkIn.guestNameNeeded'));
