@@ -4,13 +4,14 @@ import { defineConfig } from 'vitest/config';
 const shared = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url));
 const resolve = { alias: { '@fablab/shared': shared } };
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+const FAR_ZONE = 'America/Los_Angeles';
 
-const serverSuite = (name: string, db: 'embedded' | 'postgres') => ({
+const serverSuite = (name: string, db: 'embedded' | 'postgres', include = ['server/test/**/*.test.ts'], env: Record<string, string> = {}) => ({
   resolve,
   test: {
     name,
-    include: ['server/test/**/*.test.ts'],
-    env: { TEST_DB: db },
+    include,
+    env: { TEST_DB: db, ...env },
     globalSetup: [`server/test/setup/${db}.ts`],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -28,6 +29,21 @@ export default defineConfig({
       },
       serverSuite('server:embedded', 'embedded'),
       ...(onPostgres ? [serverSuite('server:postgres', 'postgres')] : []),
+      // The server's own zone never matters: the time rules and the suites that turn them into
+      // instants run again in a zone far from every lab's ("tz:" so that 'server:*' leaves them out).
+      { resolve, test: { name: 'tz:shared', include: ['shared/test/**/*.test.ts'], env: { TZ: FAR_ZONE } } },
+      serverSuite(
+        'tz:server',
+        'embedded',
+        [
+          'server/test/bookings/**/*.test.ts',
+          'server/test/stats/**/*.test.ts',
+          'server/test/usage/no-shows.test.ts',
+          'server/test/notifications/**/*.test.ts',
+          'server/test/feeds/**/*.test.ts',
+        ],
+        { TZ: FAR_ZONE },
+      ),
       {
         resolve,
         test: {
