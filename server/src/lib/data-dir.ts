@@ -4,7 +4,7 @@
 //
 // The lock is a file created with O_EXCL and naming its owner by pid and process start time, so a
 // lock left by a killed process is recognised (its pid is gone, or reused by another process).
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from './startup-error.js';
 
@@ -175,11 +175,4 @@ function takeOverStale(file: string) {
     closeSync(fd);
     rmSync(mutex, { force: true });
   }
-}
-
-/** Writes a small file atomically (temp + rename), so a crash never leaves half of it. */
-export function writeFileAtomic(file: string, content: string, mode = 0o600) {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode });
-  renameSync(tmp, file);
 }
