@@ -195,6 +195,26 @@ describe('changing a booking', () => {
       expect(told[0]!.data).toMatchObject({ bookingId: inside.id, reason: 'Power cut', labId: s.lab.id });
     });
 
+    it('refuses to move a booking away inside the cut-off (the cancel it would dodge), but lets the lab do it', async () => {
+      const s = await setupLab(ctx, { settings: { cancelCutoffMinutes: 120 } });
+      // Now is 08:00 Monday; 09:30 is inside the cut-off.
+      const inside = await pending(s, local('2026-06-01T09:30'), local('2026-06-01T10:00'));
+      const moved = await act(ctx, s.member, 'PATCH', `/api/bookings/${inside.id}`, {
+        start: local('2026-06-08T09:30'),
+        end: local('2026-06-08T10:00'),
+      });
+      expect(moved.statusCode).toBe(422);
+      expect(moved.json().code).toBe('CANCELLATION_TOO_LATE');
+      expect((await act(ctx, s.member, 'POST', `/api/bookings/${inside.id}/cancel`)).json().code).toBe('CANCELLATION_TOO_LATE');
+      // Its note is still the member's to edit.
+      expect((await act(ctx, s.member, 'PATCH', `/api/bookings/${inside.id}`, { note: 'Bring the files' })).statusCode).toBe(200);
+      const byManager = await act(ctx, s.manager, 'PATCH', `/api/bookings/${inside.id}`, {
+        start: local('2026-06-08T09:30'),
+        end: local('2026-06-08T10:00'),
+      });
+      expect(byManager.statusCode).toBe(200);
+    });
+
     it('cancels pending and approved bookings only: 409 INVALID_STATE otherwise; strangers get 404', async () => {
       const s = await setupLab(ctx, { machine: { requiresApproval: true } });
       const p = await pending(s, tue('09:00'), tue('09:30'));

@@ -129,6 +129,20 @@ function notificationData(row: BookingRow, machineName: string, reason?: string 
   };
 }
 
+/**
+ * The cancellation cut-off: a member may give up a booking's slot (cancel it, or move it away)
+ * until cancelCutoffMinutes before its start; after that, only the lab's managers may.
+ */
+function refuseAfterCutoff(b: BookingRow, lab: LabContext, now: Date, what: 'cancelled' | 'moved') {
+  const cutoff = b.startAt.getTime() - lab.settings.cancelCutoffMinutes * 60_000;
+  if (now.getTime() > cutoff) {
+    throw unprocessable(
+      'CANCELLATION_TOO_LATE',
+      `Bookings can be ${what} until ${lab.settings.cancelCutoffMinutes} minutes before the start; ask the lab`,
+    );
+  }
+}
+
 export function createBookingService(deps: BookingServiceDeps) {
   const { db, clock, events } = deps;
   const repo = createBookingRepository(db);
@@ -392,16 +406,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       const row = await inTransaction(async (tx) => {
         const b = (await repo.lockBooking(id, tx))!;
         if (!HOLDING_BEFORE_CHECK_IN.includes(b.status)) throw invalidState(b, 'cancelled');
-        if (!isManager) {
-          const lab = await labContext(tx, b.labId);
-          const cutoff = b.startAt.getTime() - lab.settings.cancelCutoffMinutes * 60_000;
-          if (now.getTime() > cutoff) {
-            throw unprocessable(
-              'CANCELLATION_TOO_LATE',
-              `Bookings can be cancelled until ${lab.settings.cancelCutoffMinutes} minutes before the start; ask the lab`,
-            );
-          }
-        }
+        if (!isManager) refuseAfterCutoff(b, await labContext(tx, b.labId), now, 'cancelled');
         const updated = await repo.updateBooking(
           id,
           { status: 'cancelled', cancelledAt: now, cancelledBy: actor.id, reason, updatedAt: now },
@@ -446,6 +451,8 @@ export function createBookingService(deps: BookingServiceDeps) {
         let backToPending = false;
         if (moved) {
           const lab = await labContext(tx, b.labId);
+          // Moving a booking frees its slot as a cancel does: past the cut-off only the lab may.
+          if (!isManager) refuseAfterCutoff(b, lab, now, 'moved');
           const subject = b.userId ? await loadSubject(tx, b.userId, b.labId, { mustBeActive: false }) : null;
           await checkBookingRules(tx, { machine, lab, subject, start, end, excludeBookingId: id }, now);
           Object.assign(set, { startAt: start, endAt: end, occupiedUntil: occupiedUntil(machine, end) });
