@@ -3,3 +3,4 @@ export * from './accounts.js';
 export * from './bookings.js';
 export * from './usage.js';
 export * from './notifications.js';
+export * from './devices.js';
