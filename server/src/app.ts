@@ -29,6 +29,8 @@ import auditRoutes from './modules/audit/audit.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import labsRoutes from './modules/labs/labs.routes.js';
 import machinesRoutes from './modules/machines/machines.routes.js';
+import devicesPlugin from './modules/devices/devices.plugin.js';
+import devicesRoutes from './modules/devices/devices.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,6 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authPlugin);
   await app.register(jobsPlugin);
   await app.register(throttlePlugin);
+  await app.register(devicesPlugin);
 
   // Routes.
   await app.register(
@@ -126,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await api.register(statsRoutes);
       await api.register(notificationsRoutes);
       await api.register(auditRoutes);
+      await api.register(devicesRoutes);
     },
     { prefix: '/api' },
   );

@@ -68,6 +68,26 @@ export interface AppConfig {
   availabilityCacheEntries: number;
   /** Minutes before a booking's start when its member is reminded; default 24 h and 1 h. */
   reminderOffsetsMinutes?: number[];
+  /** The MQTT broker the machines' devices speak to; absent: devices are off. */
+  mqtt?: MqttConfig;
+}
+
+export interface MqttConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  /**
+   * A fixed client id with a persistent session, so that taps published while the server restarts
+   * are delivered when it is back (QoS 1); absent: a random id and a clean session.
+   */
+  clientId?: string;
+  /** Taps of one card on one reader closer together than this are one tap (redelivery, bounce). */
+  tapDebounceMs: number;
+  /**
+   * With several server processes on one database: they subscribe as one shared-subscription
+   * group, so each message (a tap above all) reaches exactly one of them.
+   */
+  shareGroup?: string;
 }
 
 export class ConfigError extends Error {}
@@ -145,6 +165,29 @@ function embeddedSecret(dataDir: string): string {
   }
 }
 
+function shareGroup(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new ConfigError(`MQTT_SHARE_GROUP must be letters, digits, - or _, got "${raw}"`);
+  return raw;
+}
+
+/** The device bus settings alone: the device simulator needs these and nothing else. */
+export function loadMqttConfig(env: NodeJS.ProcessEnv = process.env): MqttConfig | undefined {
+  const url = env.MQTT_URL?.trim();
+  if (!url) return undefined;
+  if (!/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/.test(url)) {
+    throw new ConfigError(`MQTT_URL must be an mqtt://, mqtts://, ws:// or wss:// address, got "${url}"`);
+  }
+  return {
+    url,
+    username: env.MQTT_USERNAME || undefined,
+    password: env.MQTT_PASSWORD || undefined,
+    clientId: env.MQTT_CLIENT_ID || undefined,
+    tapDebounceMs: int(env, 'MQTT_TAP_DEBOUNCE_MS', 3000),
+    shareGroup: shareGroup(env.MQTT_SHARE_GROUP),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   const dataDir = path.resolve(env.DATA_DIR || path.join(repoRoot, 'data'));
@@ -192,5 +235,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbConnectRetryMs: int(env, 'DB_CONNECT_RETRY_MS', 30_000),
     availabilityCacheEntries: int(env, 'AVAILABILITY_CACHE_ENTRIES', 500),
     reminderOffsetsMinutes: minutesList(env, 'REMINDER_OFFSETS_MINUTES', [1440, 60]),
+    mqtt: loadMqttConfig(env),
   };
 }

@@ -114,6 +114,13 @@ export const ERROR_CODES = [
   'REFERENCE_NOT_FOUND',
   'DB_UNAVAILABLE',
   'STORAGE_FULL',
+  'DEVICE_TAKEN',
+  'SWITCH_EXISTS',
+  'CARD_TAKEN',
+  'UNKNOWN_CARD',
+  'NO_BOOKING',
+  'MACHINE_IN_USE',
+  'NOT_IN_USE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

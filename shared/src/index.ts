@@ -5,3 +5,4 @@ export * from './bookings.js';
 export * from './usage.js';
 export * from './stats.js';
 export * from './notifications.js';
+export * from './devices.js';

@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   'booking_expired',
   'booking_reminder',
   'booking_no_show',
+  'booking_ended',
   'certification_granted',
   'certification_expiring',
   'incident_reported',

@@ -269,6 +269,8 @@ export const Machine = Type.Object({
   slotMinutes: Type.Integer(),
   bufferMinutes: Type.Integer(),
   mayRunUnattended: Type.Boolean(),
+  /** A member may start it at the machine (card or Start button) without a booking while it is free. */
+  walkIns: Type.Boolean(),
 });
 export type Machine = Static<typeof Machine>;
 
@@ -283,6 +285,7 @@ const MachineFields = {
   slotMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
   bufferMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
   mayRunUnattended: Type.Optional(Type.Boolean()),
+  walkIns: Type.Optional(Type.Boolean()),
 };
 export const MachineBody = Type.Object(MachineFields, { additionalProperties: false });
 export type MachineBody = Static<typeof MachineBody>;
@@ -332,6 +335,14 @@ export const LiveMachineStatus = Type.Object({
   state: LiveMachineStateSchema,
   until: Type.Optional(Type.Union([Instant, Type.Null()])),
   userName: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The machine's power switch, when it has one: whether it is reachable, on, and drawing (W). */
+  power: Type.Optional(
+    Type.Object({
+      online: Type.Boolean(),
+      output: Type.Union([Type.Boolean(), Type.Null()]),
+      apower: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
 });
 export type LiveMachineStatus = Static<typeof LiveMachineStatus>;
 

@@ -36,6 +36,10 @@ export const StatsFigures = Type.Object({
   classSessions: Nullable(Type.Integer()),
   participants: Nullable(Type.Integer()),
   medianApprovalMinutes: Nullable(Type.Number()),
+  /** Measured by the machines' power switches (README "Devices"); null where no switch measured anything. */
+  poweredHours: Nullable(Type.Number()),
+  runningHours: Nullable(Type.Number()),
+  energyKwh: Nullable(Type.Number()),
 });
 export type StatsFigures = Static<typeof StatsFigures>;
 

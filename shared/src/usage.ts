@@ -211,6 +211,10 @@ export const UsageSession = Type.Object({
   note: Type.Optional(Nullable(Type.String())),
   materials: Type.Array(MaterialUse),
   createdAt: Instant,
+  /** Measured by the machine's power switch: hours switched on, hours drawing above its threshold, energy. Null where no switch measured it. */
+  poweredHours: Nullable(Type.Number()),
+  runningHours: Nullable(Type.Number()),
+  energyKwh: Nullable(Type.Number()),
 });
 export type UsageSession = Static<typeof UsageSession>;
 
@@ -296,5 +300,9 @@ export const IncidentBody = Type.Object(
 export type IncidentBody = Static<typeof IncidentBody>;
 
 // ---------- live status ----------
-export const LabStatus = Type.Object({ machines: Type.Array(LiveMachineStatus) });
+export const LabStatus = Type.Object({
+  machines: Type.Array(LiveMachineStatus),
+  /** With devices on (MQTT_URL): whether the server reaches the devices' broker now. */
+  deviceBus: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])),
+});
 export type LabStatus = Static<typeof LabStatus>;

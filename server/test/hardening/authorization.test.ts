@@ -11,6 +11,7 @@ import type { InjectOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cards, devices } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers/app.js';
 import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
 import { CALLERS, NOW, createWorld, local, type Caller, type SignedInCaller, type World } from './world.js';
@@ -416,6 +417,56 @@ const MATRIX: Record<string, Entry> = {
     expect: s(401, 404, 200, 404, 404, 404, 404),
   },
   'GET /api/audit': { build: async (w) => ({ url: `/api/audit?labId=${w.labHere.id}` }), expect: labManagers(200) },
+
+  // ---------- devices and cards ----------
+  'POST /api/machines/:machineId/devices': {
+    build: async (w) => ({ url: `/api/machines/${(await w.machine()).id}/devices`, payload: { kind: 'reader', deviceId: `reader-${randomUUID().slice(0, 8)}` } }),
+    expect: labManagers(201),
+  },
+  'GET /api/labs/:labId/devices': { build: async (w) => ({ url: `/api/labs/${w.labHere.id}/devices` }), expect: labManagers(200) },
+  'GET /api/labs/:labId/device-events': {
+    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/device-events?code=UNKNOWN_CARD` }),
+    expect: labManagers(200),
+  },
+  'DELETE /api/devices/:id': {
+    build: async (w) => {
+      const m = await w.machine();
+      const [row] = await w.ctx.db.insert(devices).values({ machineId: m.id, labId: m.labId, kind: 'reader', deviceId: `reader-${randomUUID().slice(0, 8)}` }).returning();
+      return { url: `/api/devices/${row!.id}` };
+    },
+    expect: s(401, 404, 404, 204, 404, 404, 204),
+  },
+  'POST /api/users/:id/cards': {
+    build: async (w) => ({ url: `/api/users/${w.users.owner.id}/cards`, payload: { uid: randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase() } }),
+    // Any lab's manager assigns cards: there is no lab membership.
+    expect: s(401, 403, 403, 201, 201, 403, 201),
+  },
+  'GET /api/users/:id/cards': { build: async (w) => ({ url: `/api/users/${w.users.owner.id}/cards` }), expect: s(401, 403, 200, 200, 200, 403, 200) },
+  'GET /api/me/cards': { build: async () => ({ url: '/api/me/cards' }), expect: signedIn(200) },
+  'DELETE /api/cards/:id': {
+    build: async (w) => {
+      const [row] = await w.ctx.db.insert(cards).values({ userId: w.users.owner.id, uid: randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase() }).returning();
+      return { url: `/api/cards/${row!.id}` };
+    },
+    expect: s(401, 404, 204, 204, 204, 404, 204),
+  },
+  'POST /api/machines/:machineId/start': {
+    build: async (w) => {
+      const m = await w.machine();
+      await w.booking({ status: 'approved', start: local('2026-06-01T08:00'), end: local('2026-06-01T09:00'), machine: m });
+      return { url: `/api/machines/${m.id}/start` };
+    },
+    // Only the owner has a booking now; for everyone else it is the decision's refusal, not a permission.
+    expect: s(401, 422, 200, 422, 422, 422, 422),
+  },
+  'POST /api/machines/:machineId/stop': {
+    build: async (w) => {
+      const m = await w.machine();
+      await w.session({ start: local('2026-06-01T07:00'), machine: m });
+      return { url: `/api/machines/${m.id}/stop` };
+    },
+    expect: s(401, 403, 200, 200, 403, 403, 200),
+  },
 };
 
 describe('authorization matrix', () => {

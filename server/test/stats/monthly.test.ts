@@ -41,6 +41,9 @@ function fig(overrides: Partial<StatsFigures>, kind: 'machine' | 'people' = 'mac
     classSessions: machineBound ? 0 : null,
     participants: machineBound ? 0 : null,
     medianApprovalMinutes: null,
+    poweredHours: null,
+    runningHours: null,
+    energyKwh: null,
     ...overrides,
   };
 }

@@ -4,3 +4,4 @@ export * from './bookings.js';
 export * from './usage.js';
 export * from './notifications.js';
 export * from './throttle.js';
+export * from './devices.js';

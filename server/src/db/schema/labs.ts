@@ -52,6 +52,8 @@ export const machines = pgTable(
     slotMinutes: integer('slot_minutes').notNull().default(30),
     bufferMinutes: integer('buffer_minutes').notNull().default(0),
     mayRunUnattended: boolean('may_run_unattended').notNull().default(false),
+    /** A member may start it at the machine (card, Start button) without a booking when it is free. */
+    walkIns: boolean('walk_ins').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { bookings } from './bookings.js';
 import { createdAt, id, instant } from './columns.js';
@@ -31,6 +31,12 @@ export const usageSessions = pgTable(
     endAt: instant('end_at'),
     closedBySystem: boolean('closed_by_system').notNull().default(false),
     note: text('note'),
+    /** Measured by the machine's power switch; null where no switch measured the session. */
+    poweredSecs: doublePrecision('powered_secs'),
+    runningSecs: doublePrecision('running_secs'),
+    energyWh: doublePrecision('energy_wh'),
+    /** Up to when the switch's reports have been counted into this session. */
+    meteredUntil: instant('metered_until'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },

@@ -25,6 +25,7 @@ export function toApiMachine(row: MachineRow): Machine {
     slotMinutes: row.slotMinutes,
     bufferMinutes: row.bufferMinutes,
     mayRunUnattended: row.mayRunUnattended,
+    walkIns: row.walkIns,
   };
 }
 

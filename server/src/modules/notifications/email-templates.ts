@@ -161,6 +161,16 @@ function headline(kind: string, f: EmailFacts): { subject: string; lead: string 
             subject: `No-show recorded: ${m}, ${when}`,
             lead: `You did not check in for your booking of ${m}; it was recorded as a no-show.`,
           };
+    case 'booking_ended':
+      return vi
+        ? {
+            subject: `Hết giờ: ${m}`,
+            lead: `Lượt đặt ${m} của bạn đã kết thúc. Hãy trả máy (chạm thẻ hoặc bấm Dừng); máy sẽ tự tắt nguồn sau thời gian chờ.`,
+          }
+        : {
+            subject: `Time is up: ${m}`,
+            lead: `Your booking of ${m} has ended. Please check out (tap your card or press Stop); the machine switches off after the grace period.`,
+          };
     case 'certification_granted': {
       const t = typeWords(f.machineType) || m;
       return vi

@@ -28,6 +28,9 @@ const FIGURE_LABELS: Record<Figure, Record<Locale, string>> = {
   classSessions: { vi: 'Buổi học', en: 'Class sessions' },
   participants: { vi: 'Người tham gia', en: 'Participants' },
   medianApprovalMinutes: { vi: 'Thời gian duyệt trung vị (phút)', en: 'Median time to approval (minutes)' },
+  poweredHours: { vi: 'Giờ máy bật nguồn (đo)', en: 'Powered hours (measured)' },
+  runningHours: { vi: 'Giờ máy chạy (đo)', en: 'Running hours (measured)' },
+  energyKwh: { vi: 'Điện năng (kWh)', en: 'Energy (kWh)' },
 };
 
 const HOUR_FIGURES: ReadonlySet<Figure> = new Set([
@@ -36,6 +39,9 @@ const HOUR_FIGURES: ReadonlySet<Figure> = new Set([
   'usedOpenHours',
   'openHours',
   'medianApprovalMinutes',
+  'poweredHours',
+  'runningHours',
+  'energyKwh',
 ]);
 const RATE_FIGURES: ReadonlySet<Figure> = new Set(['noShowRate', 'utilization']);
 

@@ -314,6 +314,50 @@ export async function usageSums(
   );
 }
 
+export interface MeterSums extends Grouped {
+  powered_secs: number;
+  running_secs: number;
+  energy_wh: number;
+}
+
+/**
+ * What the machines' power switches measured in each lab's month: the quarter-hour rows of the
+ * month's sessions (usage_meter) that fall inside the month, so that a session across a month
+ * boundary counts in each month for what it measured there. Sessions no switch measured have no
+ * such rows and leave their breakdown rows without figures.
+ */
+export async function meterSums(db: StatsDb, bounds: readonly LabBounds[], now: Date, breakdowns: boolean): Promise<MeterSums[]> {
+  const params = new Params();
+  const cte = boundsCte(params, bounds);
+  const sessions = monthSessions(params, now);
+  return db.query<MeterSums>(
+    `with ${cte},
+    mt as (
+      select c.lab_id, c.machine_id, m.type, c.category, c.gender, c.purpose, um.powered_secs, um.running_secs, um.energy_wh
+      from (${sessions}) c
+      join bounds x on x.lab_id = c.lab_id
+      join usage_meter um on um.usage_session_id = c.id and um.quarter_start >= x.ms and um.quarter_start < x.me
+      join machines m on m.id = c.machine_id
+    )
+    select ${grouping(breakdowns)},
+      sum(powered_secs)::float8 as powered_secs, sum(running_secs)::float8 as running_secs, sum(energy_wh)::float8 as energy_wh
+    from mt
+    group by grouping sets (${groupingSets(breakdowns)})
+    -- Without any measured row the grand total would still come back, with null sums.
+    having count(*) > 0`,
+    params.values,
+  );
+}
+
+/** Machines of these labs that have a power switch: their rows measure use even when there was none. */
+export async function switchedMachines(db: StatsDb, labIds: readonly string[]): Promise<string[]> {
+  const rows = await db.query<{ machine_id: string }>(
+    `select distinct machine_id::text as machine_id from devices where kind = 'switch' and lab_id = any($1::uuid[])`,
+    [labIds],
+  );
+  return rows.map((r) => r.machine_id);
+}
+
 export interface NewMemberSums extends Grouped {
   new_members: number;
 }

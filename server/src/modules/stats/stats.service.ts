@@ -30,7 +30,9 @@ import {
   groupSetOf,
   maintenanceOfMonth,
   materialsOfMonth,
+  meterSums,
   newAccounts,
+  switchedMachines,
   usageSums,
   type GroupSet,
   type LabBounds,
@@ -67,6 +69,10 @@ interface Acc {
   classSessions: number | null;
   participants: number | null;
   medianApproval: number | null;
+  /** Measured by power switches; null where none measured anything for the row. */
+  poweredSecs: number | null;
+  runningSecs: number | null;
+  energyWh: number | null;
 }
 
 /** Breakdowns where open hours and class sessions mean nothing: a category has no opening hours. */
@@ -91,6 +97,9 @@ function emptyAcc(set: GroupSet): Acc {
     classSessions: machineBound ? 0 : null,
     participants: machineBound ? 0 : null,
     medianApproval: null,
+    poweredSecs: null,
+    runningSecs: null,
+    energyWh: null,
   };
 }
 
@@ -116,6 +125,9 @@ function finish(a: Acc): StatsFigures {
     classSessions: a.classSessions,
     participants: a.participants,
     medianApprovalMinutes: a.medianApproval === null ? null : Math.round(a.medianApproval * 100) / 100,
+    poweredHours: a.poweredSecs === null ? null : hours(a.poweredSecs),
+    runningHours: a.runningSecs === null ? null : hours(a.runningSecs),
+    energyKwh: a.energyWh === null ? null : Math.round(a.energyWh) / 1000,
   };
 }
 
@@ -328,13 +340,15 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
     const accountZone = commonZone(scope.labs.map((l) => l.timezone));
     const accountBounds = monthBounds(month, accountZone);
 
-    const [bookingRows, usageRows, activeRows, accountRows, classRows, materialRows] = await Promise.all([
+    const [bookingRows, usageRows, activeRows, accountRows, classRows, materialRows, meterRows, switched] = await Promise.all([
       bookingSums(database, bounds, now, breakdowns),
       usageSums(database, bounds, open, now, breakdowns),
       activeNewMembers(database, bounds, breakdowns),
       scope.allLabs ? newAccounts(database, accountBounds.start, accountBounds.end, breakdowns) : Promise.resolve([]),
       classSessionsOfMonth(database, bounds),
       breakdowns ? materialsOfMonth(database, bounds) : Promise.resolve([]),
+      meterSums(database, bounds, now, breakdowns),
+      switchedMachines(database, labIds),
     ]);
 
     const rows = new Rows();
@@ -376,6 +390,28 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
       }
       a.usedSecs += r.used_secs;
       if (a.usedOpenSecs !== null) a.usedOpenSecs += r.used_open_secs;
+    }
+    // A row with a switched machine in it is measured, if only to say it drew nothing.
+    const measured = (a: Acc) => {
+      a.poweredSecs ??= 0;
+      a.runningSecs ??= 0;
+      a.energyWh ??= 0;
+    };
+    for (const machineId of switched) {
+      const machine = machineById.get(machineId);
+      if (!machine) continue;
+      measured(rows.get('total', null));
+      if (!breakdowns) continue;
+      measured(rows.get('lab', machine.labId));
+      if (machine.status !== 'retired' || rows.has('machine', machineId)) measured(rows.get('machine', machineId));
+      if (machine.status !== 'retired' || rows.has('type', machine.type)) measured(rows.get('type', machine.type));
+    }
+    for (const r of meterRows) {
+      const set = groupSetOf(r.gset);
+      const a = rows.get(set, keyOf(set, r));
+      a.poweredSecs = (a.poweredSecs ?? 0) + r.powered_secs;
+      a.runningSecs = (a.runningSecs ?? 0) + r.running_secs;
+      a.energyWh = (a.energyWh ?? 0) + r.energy_wh;
     }
     for (const r of activeRows) {
       const set = groupSetOf(r.gset);

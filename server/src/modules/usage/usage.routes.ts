@@ -143,7 +143,11 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: optionalAuth,
       schema: { summary: 'What each machine of a lab is doing now', operationId: 'getLabStatus', tags: ['usage'], params: LabParams, response: { 200: LabStatus, ...errors } },
     },
-    async (request) => service.labStatus(request.actor ?? undefined, request.params.labId),
+    async (request) => {
+      const status = await service.labStatus(request.actor ?? undefined, request.params.labId);
+      if (!app.deviceBus.enabled) return status;
+      return { ...status, deviceBus: app.deviceBus.isConnected() ? ('up' as const) : ('down' as const) };
+    },
   );
 };
 

@@ -19,7 +19,7 @@ import {
 } from '@fablab/shared';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { bookings, incidents, labs, machines, maintenanceWindows, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
+import { bookings, devices, incidents, labs, machines, maintenanceWindows, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
 import { writeAudit } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { badRequest, conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
@@ -60,6 +60,11 @@ export function mayReadLab(actor: Actor, labId: string): boolean {
   return actor.role === 'department' || managesLab(actor, labId);
 }
 
+/** Measured hours to the second (4 decimals); null where no switch measured the session. */
+function meterHours(secs: number | null): number | null {
+  return secs === null ? null : Math.round(secs / 0.36) / 10_000;
+}
+
 export function toApiUsage(row: UsageRow, materials: MaterialUse[], names: { show: boolean; userName?: string | null }): UsageSession {
   const session: UsageSession = {
     id: row.id,
@@ -76,6 +81,9 @@ export function toApiUsage(row: UsageRow, materials: MaterialUse[], names: { sho
     closedBySystem: row.closedBySystem,
     materials,
     createdAt: row.createdAt.toISOString(),
+    poweredHours: meterHours(row.poweredSecs),
+    runningHours: meterHours(row.runningSecs),
+    energyKwh: row.energyWh === null ? null : Math.round(row.energyWh * 10) / 10_000,
   };
   // Notes are free text that may name people: only for those who may see names.
   if (names.show) {
@@ -142,6 +150,8 @@ async function refuseOverlap<T>(fn: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
+
+export type UsageService = ReturnType<typeof createUsageService>;
 
 export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
   const { db, clock, labEvents } = deps;
@@ -372,6 +382,76 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       return view!;
     },
 
+    /**
+     * A member starting a machine without a booking (its card or Start button): the session opens
+     * now and stays open until they stop. Whether they may is the devices' decision, made before.
+     */
+    async openWalkIn(actor: Actor, machine: MachineRow): Promise<UsageRow> {
+      const now = clock.now();
+      const [user] = await db.select({ category: users.category, gender: users.gender }).from(users).where(eq(users.id, actor.id));
+      if (!user) throw notFound('User');
+      const session = await refuseOverlap(() =>
+        db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(usageSessions)
+            .values({
+              machineId: machine.id,
+              labId: machine.labId,
+              userId: actor.id,
+              category: user.category,
+              gender: user.gender,
+              startAt: now,
+              createdBy: actor.id,
+              createdAt: now,
+            })
+            .returning();
+          await writeAudit(tx, {
+            actorId: actor.id,
+            action: 'usage.create',
+            entityType: 'usage',
+            entityId: row!.id,
+            labId: machine.labId,
+            details: { machineId: machine.id, start: now.toISOString(), end: null, guest: false, atMachine: true },
+          });
+          return row!;
+        }),
+      );
+      labEvents.publish({ labId: machine.labId, kind: 'usage', machineIds: [machine.id] });
+      return session;
+    },
+
+    /** The member ends their own walk-in at the machine (or a manager ends it): now, with nothing added. */
+    async endOwnSession(actor: Actor, sessionId: string): Promise<UsageRow> {
+      const current = await findSession(sessionId);
+      const isOwner = current.userId !== null && current.userId === actor.id;
+      if (!isOwner && !managesLab(actor, current.labId)) {
+        if (mayReadSession(actor, current)) throw forbidden('Only the member using it or the lab’s managers may stop the machine');
+        throw notFound('Usage session');
+      }
+      if (current.bookingId) throw conflict('INVALID_STATE', 'A booking’s session ends by checking the booking out');
+      const now = clock.now();
+      const endAt = new Date(Math.max(now.getTime(), current.startAt.getTime() + MIN_SESSION_MS));
+      const session = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(usageSessions)
+          .set({ endAt })
+          .where(and(eq(usageSessions.id, sessionId), isNull(usageSessions.endAt)))
+          .returning();
+        if (!row) throw conflict('INVALID_STATE', 'The usage session has already ended');
+        await writeAudit(tx, {
+          actorId: actor.id,
+          action: 'usage.end',
+          entityType: 'usage',
+          entityId: row.id,
+          labId: row.labId,
+          details: { end: endAt.toISOString(), materials: [], atMachine: true },
+        });
+        return row;
+      });
+      labEvents.publish({ labId: session.labId, kind: 'usage', machineIds: [session.machineId] });
+      return session;
+    },
+
     /** Ends an open walk-in (a booking's session ends by check-out). */
     async endSession(actor: Actor, sessionId: string, body: EndUsageBody): Promise<UsageSession> {
       const now = clock.now();
@@ -544,7 +624,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       const [lab] = await db.select({ id: labs.id }).from(labs).where(eq(labs.id, labId));
       if (!lab) throw notFound('Lab');
       const showNames = managesLab(actor, labId);
-      const [machineRows, windows, sessions] = await Promise.all([
+      const [machineRows, windows, sessions, switches] = await Promise.all([
         db.select().from(machines).where(eq(machines.labId, labId)).orderBy(asc(machines.type), asc(machines.name)),
         db
           .select({ machineId: maintenanceWindows.machineId, endAt: maintenanceWindows.endAt })
@@ -568,7 +648,13 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
               or(isNull(usageSessions.endAt), gt(usageSessions.endAt, now)),
             ),
           ),
+        db
+          .select({ machineId: devices.machineId, online: devices.online, output: devices.output, apower: devices.apower })
+          .from(devices)
+          .where(and(eq(devices.labId, labId), eq(devices.kind, 'switch'))),
       ]);
+      // A machine with a power switch shows it: reachable or not, on or off, and its draw.
+      const powerOf = new Map(switches.map((d) => [d.machineId, { online: d.online ?? false, output: d.output, apower: d.apower }]));
       const maintenanceUntil = new Map<string, Date>();
       for (const w of windows) {
         const prev = maintenanceUntil.get(w.machineId);
@@ -589,6 +675,9 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
             return status;
           }
           return { machineId: m.id, state: 'free', until: null };
+        }).map((status) => {
+          const power = powerOf.get(status.machineId);
+          return power ? { ...status, power } : status;
         }),
       };
     },

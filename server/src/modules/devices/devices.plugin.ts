@@ -1,0 +1,45 @@
+// The device bus and the devices service, built once: the routes and the MQTT messages share them.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { createUsageService } from '../usage/usage.service.js';
+import { createDeviceBus, type DeviceBus } from './device-bus.js';
+import { createDevicesService, type DevicesService } from './devices.service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deviceBus: DeviceBus;
+    devices: DevicesService;
+  }
+}
+
+export default fp(
+  async function devicesPlugin(app: FastifyInstance) {
+    const bus = createDeviceBus(app.config.mqtt, app.log);
+    const service = createDevicesService({
+      db: app.db,
+      clock: app.clock,
+      usage: createUsageService({ db: app.db, clock: app.clock, labEvents: app.labEvents }),
+      bus,
+      log: app.log,
+      tapDebounceMs: app.config.mqtt?.tapDebounceMs ?? 3000,
+    });
+    bus.onMessage((topic, payload) => service.onMessage(topic, payload));
+    app.decorate('deviceBus', bus);
+    app.decorate('devices', service);
+    app.jobs.register('devices-booking-end', (_app, now) => service.warnBookingEnds(now));
+    app.jobs.register('devices-power-off', () => service.powerOffUnused());
+
+    app.addHook('onReady', async () => {
+      if (!bus.enabled) return;
+      // The topics first, so that the first connect subscribes them all; retained presence and
+      // switch states then arrive at once and every open session is measured again after a restart.
+      await bus.watch(await service.topics());
+      bus.start();
+    });
+    app.addHook('onClose', async () => {
+      await bus.close();
+      await service.idle();
+    });
+  },
+  { name: 'devices', dependencies: ['auth', 'jobs'] },
+);

@@ -1,0 +1,142 @@
+import {
+  Card,
+  CardBody,
+  Device,
+  DeviceBody,
+  DeviceEvent,
+  DeviceEventQuery,
+  ErrorResponse,
+  ListOf,
+  StartResult,
+  Type,
+  UsageSession,
+  Uuid,
+} from '@fablab/shared';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
+const secured = { tags: ['devices'], security: [{ bearerAuth: [] }] };
+const MachineParams = Type.Object({ machineId: Uuid });
+const IdParams = Type.Object({ id: Uuid });
+
+const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = app.devices;
+
+  app.post(
+    '/machines/:machineId/devices',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, body: DeviceBody, response: { 201: Device, ...errors } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.register(request.actor, request.params.machineId, request.body)),
+  );
+
+  app.get(
+    '/labs/:labId/devices',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: Type.Object({ labId: Uuid }), response: { 200: ListOf(Device), ...errors } },
+    },
+    async (request) => {
+      const items = await service.listForLab(request.actor, request.params.labId);
+      return { items, total: items.length };
+    },
+  );
+
+  app.get(
+    '/labs/:labId/device-events',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        ...secured,
+        params: Type.Object({ labId: Uuid }),
+        querystring: DeviceEventQuery,
+        response: { 200: ListOf(DeviceEvent), ...errors },
+      },
+    },
+    async (request) => service.events(request.actor, request.params.labId, request.query),
+  );
+
+  app.delete(
+    '/devices/:id',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: IdParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await service.remove(request.actor, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/users/:id/cards',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: IdParams, body: CardBody, response: { 201: Card, ...errors } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.addCard(request.actor, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/users/:id/cards',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: IdParams, response: { 200: ListOf(Card), ...errors } },
+    },
+    async (request) => {
+      const items = await service.cardsOf(request.actor, request.params.id);
+      return { items, total: items.length };
+    },
+  );
+
+  app.get(
+    '/me/cards',
+    { preHandler: app.authenticate, schema: { ...secured, response: { 200: ListOf(Card), ...errors } } },
+    async (request) => {
+      const items = await service.cardsOf(request.actor, request.actor.id);
+      return { items, total: items.length };
+    },
+  );
+
+  app.delete(
+    '/cards/:id',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: IdParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      await service.removeCard(request.actor, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/machines/:machineId/start',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, response: { 200: StartResult, ...errors } },
+    },
+    async (request) => service.start(request.actor, request.params.machineId),
+  );
+
+  app.post(
+    '/machines/:machineId/stop',
+    {
+      preHandler: app.authenticate,
+      schema: { ...secured, params: MachineParams, response: { 200: UsageSession, ...errors } },
+    },
+    async (request) => service.stop(request.actor, request.params.machineId),
+  );
+};
+
+export default devicesRoutes;
