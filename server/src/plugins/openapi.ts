@@ -28,6 +28,7 @@ const TAGS = [
   { name: 'feeds', description: 'iCalendar feeds behind secret URLs' },
   { name: 'live', description: 'Server-sent events for open calendars' },
   { name: 'audit', description: 'Who did what, and when' },
+  { name: 'devices', description: 'Power switches and card readers on the machines (MQTT)' },
   { name: 'health', description: 'Liveness of the server and its database' },
 ];
 

@@ -33,7 +33,14 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/devices',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, body: DeviceBody, response: { 201: Device, ...errors } },
+      schema: {
+        summary: 'Register a device (switch or card reader) on a machine',
+        operationId: 'registerDevice',
+        ...secured,
+        params: MachineParams,
+        body: DeviceBody,
+        response: { 201: Device, ...errors },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await service.register(request.actor, request.params.machineId, request.body)),
@@ -43,7 +50,13 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/labs/:labId/devices',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: Type.Object({ labId: Uuid }), response: { 200: ListOf(Device), ...errors } },
+      schema: {
+        summary: 'List a lab’s devices and their last reported state',
+        operationId: 'listLabDevices',
+        ...secured,
+        params: Type.Object({ labId: Uuid }),
+        response: { 200: ListOf(Device), ...errors },
+      },
     },
     async (request) => {
       const items = await service.listForLab(request.actor, request.params.labId);
@@ -56,6 +69,8 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       preHandler: app.authenticate,
       schema: {
+        summary: 'List a lab’s device events (taps, commands, presence)',
+        operationId: 'listDeviceEvents',
         ...secured,
         params: Type.Object({ labId: Uuid }),
         querystring: DeviceEventQuery,
@@ -69,7 +84,13 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/devices/:id',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: IdParams, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        summary: 'Remove a device',
+        operationId: 'deleteDevice',
+        ...secured,
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       await service.remove(request.actor, request.params.id);
@@ -81,7 +102,14 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id/cards',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: IdParams, body: CardBody, response: { 201: Card, ...errors } },
+      schema: {
+        summary: 'Assign a card to a member',
+        operationId: 'assignCard',
+        ...secured,
+        params: IdParams,
+        body: CardBody,
+        response: { 201: Card, ...errors },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await service.addCard(request.actor, request.params.id, request.body)),
@@ -91,7 +119,13 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id/cards',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: IdParams, response: { 200: ListOf(Card), ...errors } },
+      schema: {
+        summary: 'List a member’s cards',
+        operationId: 'listUserCards',
+        ...secured,
+        params: IdParams,
+        response: { 200: ListOf(Card), ...errors },
+      },
     },
     async (request) => {
       const items = await service.cardsOf(request.actor, request.params.id);
@@ -101,7 +135,15 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/cards',
-    { preHandler: app.authenticate, schema: { ...secured, response: { 200: ListOf(Card), ...errors } } },
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'List the signed-in member’s cards',
+        operationId: 'listMyCards',
+        ...secured,
+        response: { 200: ListOf(Card), ...errors },
+      },
+    },
     async (request) => {
       const items = await service.cardsOf(request.actor, request.actor.id);
       return { items, total: items.length };
@@ -112,7 +154,13 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/cards/:id',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: IdParams, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        summary: 'Remove a card',
+        operationId: 'deleteCard',
+        ...secured,
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       await service.removeCard(request.actor, request.params.id);
@@ -124,7 +172,13 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/start',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, response: { 200: StartResult, ...errors } },
+      schema: {
+        summary: 'Start using a machine (the QR button): the same decision as a tap',
+        operationId: 'startMachine',
+        ...secured,
+        params: MachineParams,
+        response: { 200: StartResult, ...errors },
+      },
     },
     async (request) => service.start(request.actor, request.params.machineId),
   );
@@ -133,7 +187,13 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/machines/:machineId/stop',
     {
       preHandler: app.authenticate,
-      schema: { ...secured, params: MachineParams, response: { 200: UsageSession, ...errors } },
+      schema: {
+        summary: 'Stop using a machine: check out and switch off',
+        operationId: 'stopMachine',
+        ...secured,
+        params: MachineParams,
+        response: { 200: UsageSession, ...errors },
+      },
     },
     async (request) => service.stop(request.actor, request.params.machineId),
   );
