@@ -62,16 +62,16 @@ export async function captureQueries(
 
 /** Marks which statements ran inside the transaction, from BEGIN to COMMIT on one client. */
 export function shapeStatements(seen: Array<{ config: pg.QueryConfig; client: pg.Client }>): CapturedStatement[] {
-  const begin = seen.findIndex((s) => /^begin\b/i.test(s.config.text.trim()));
-  const txClient = begin >= 0 ? seen[begin]!.client : undefined;
-  const commit = seen.findIndex(
-    (s, i) => i > begin && s.client === txClient && /^commit\b/i.test(s.config.text.trim()),
-  );
-  return seen.map((s, i) => ({
-    config: s.config,
-    inTransaction: begin >= 0 && i >= begin && i <= commit && s.client === txClient,
-    fireAndForget: /pg_notify/i.test(s.config.text),
-  }));
+  // A booking may run more than one transaction (the throttle's count, then the booking's): each
+  // statement from a client's BEGIN to its COMMIT belongs to that client's transaction.
+  const open = new Set<pg.Client>();
+  return seen.map((s) => {
+    const text = s.config.text.trim();
+    if (/^begin\b/i.test(text)) open.add(s.client);
+    const inTransaction = open.has(s.client);
+    if (/^(commit|rollback)\b/i.test(text)) open.delete(s.client);
+    return { config: s.config, inTransaction, fireAndForget: /pg_notify/i.test(s.config.text) };
+  });
 }
 
 /** The values that name this booking; occupiedUntil first, as it may equal the end (no buffer). */

@@ -37,6 +37,9 @@ function clusterPids(master: number): number[] {
   return pids;
 }
 
+/** node-postgres names its sessions after PGAPPNAME: how the bench's own backends are told apart. */
+export const BENCH_TOOL_APP = 'fablab-bench-tool';
+
 export interface EmbeddedTarget {
   url: string;
   dataDir: string;
@@ -75,12 +78,30 @@ export async function embeddedTarget(dataDir: string): Promise<EmbeddedTarget> {
   let combined = 0;
   let postgres = 0;
   let timer: NodeJS.Timeout | undefined;
+  let refresher: NodeJS.Timeout | undefined;
+  // The load generator's own connections (its statement replay, its reads) are PostgreSQL's work
+  // for the bench, not for the lab's server: their backends are left out of the count.
+  const toolPids = new Set<number>();
+  const watcher = new pg.Client({ connectionString: url, application_name: BENCH_TOOL_APP });
+  await watcher.connect();
   return {
     url,
     dataDir,
     watch(serverPid) {
+      refresher = setInterval(() => {
+        watcher
+          .query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [BENCH_TOOL_APP])
+          .then((r) => {
+            toolPids.clear();
+            for (const row of r.rows) toolPids.add(row.pid);
+          })
+          .catch(() => {});
+      }, 250);
+      refresher.unref();
       timer = setInterval(() => {
-        const pss = clusterPids(server.pid).reduce((sum, pid) => sum + kb(`/proc/${pid}/smaps_rollup`, 'Pss'), 0);
+        const pss = clusterPids(server.pid)
+          .filter((pid) => !toolPids.has(pid))
+          .reduce((sum, pid) => sum + kb(`/proc/${pid}/smaps_rollup`, 'Pss'), 0);
         postgres = Math.max(postgres, pss);
         combined = Math.max(combined, pss + kb(`/proc/${serverPid}/status`, 'VmRSS'));
       }, 100);
@@ -90,6 +111,8 @@ export async function embeddedTarget(dataDir: string): Promise<EmbeddedTarget> {
     peakPostgresBytes: () => postgres,
     async stop() {
       if (timer) clearInterval(timer);
+      if (refresher) clearInterval(refresher);
+      await watcher.end().catch(() => {});
       await server.stop();
       lock.release();
     },

@@ -43,7 +43,7 @@ import {
   type CapturedStatement,
 } from './bench-booking-sql.js';
 import { buildServer, startServer, type RunningServer } from './bench-server.js';
-import { defaultBenchDataDir, embeddedTarget } from './bench-embedded.js';
+import { BENCH_TOOL_APP, defaultBenchDataDir, embeddedTarget } from './bench-embedded.js';
 import { intArg, parseArgs, percentile, randomSource } from './bench-util.js';
 
 const TARGETS = { bookingRatio: 0.6, availabilityP99Ms: 50, peakRssMB: 250, embeddedCombinedMB: 300 };
@@ -58,6 +58,9 @@ const bookingRounds = intArg(args, 'rounds', 3, 1, 20);
 const only = new Set(String(args.get('only') ?? 'booking,calendar,login').split(','));
 // Without DATABASE_URL the embedded default is measured: its own PostgreSQL in a DATA_DIR of the
 // bench's (--data-dir, default bench-results/embedded-data), filled once with a year of data.
+// The bench's own connections carry a name of their own (the server's do not), so that memory
+// figures can leave the load generator's PostgreSQL backends out.
+process.env.PGAPPNAME = BENCH_TOOL_APP;
 const embedded = process.env.DATABASE_URL
   ? undefined
   : await embeddedTarget(path.resolve(String(args.get('data-dir') ?? defaultBenchDataDir)));
@@ -72,6 +75,8 @@ const config = loadConfig({
   DB_POOL_SIZE: String(connections),
 });
 const database = await openDatabase(config);
+// A database filled by an earlier release's seed:bulk gets this release's tables first.
+await database.migrate();
 
 interface Member {
   id: string;
@@ -432,6 +437,7 @@ try {
   server = await startServer(
     {
       DATABASE_URL: config.databaseUrl!,
+      PGAPPNAME: 'fablab-server',
       JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'warn',
       JOBS_INTERVAL_MS: '0',

@@ -275,7 +275,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     // Small labs run this beside the server on a small machine: 32 MB keeps the server and its
     // PostgreSQL under 300 MB together (README, Benchmarks); the OS page cache holds the rest.
     shared_buffers: '32MB',
-    max_connections: '100',
+    // A lab's server holds a pool of DB_POOL_SIZE connections, plus its LISTEN connection and the
+    // operator scripts'; each slot costs shared memory whether used or not.
+    max_connections: '50',
+    // Compiling a query takes longer than the lab's queries run, and LLVM costs each backend tens
+    // of MB: never worth it here (the statistics turn it off for their own queries too).
+    jit: 'off',
+    // Parallel workers are whole processes started per query: on the small machines labs run this
+    // on, the pool's requests already keep the cores busy side by side.
+    max_parallel_workers_per_gather: '0',
     ...options.settings,
   };
   const args = ['-D', clusterDir, '-p', String(SOCKET_PORT)];
