@@ -4,10 +4,11 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
-import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
+import type { TestContext } from '../helpers/app.js';
+import { createRouteWorld, routeUrl } from './route-world.js';
+import { routeKey, type CollectedRoute } from './routes.js';
 import { validArb, type IdPools, type JsonSchema } from './schema-values.js';
-import { NOW, createWorld, type World } from './world.js';
+import type { World } from './world.js';
 
 const bodyOf = (route: CollectedRoute) => (route.schema as Record<string, JsonSchema | undefined> | undefined)?.body;
 
@@ -25,24 +26,11 @@ describe('request bodies', () => {
   let pools: IdPools;
 
   beforeAll(async () => {
-    const collector = collectRoutes();
-    try {
-      ctx = await createTestContext({ clock: fixedClock(NOW) });
-    } finally {
-      collector.stop();
-    }
-    routes = collector.routes;
-    world = await createWorld(ctx);
-    pools = { labs: [world.labHere.id], machines: [world.machineHere.id], users: [world.users.owner.id], other: [] };
+    ({ ctx, world, routes, pools } = await createRouteWorld());
   });
   afterAll(() => ctx?.close());
 
-  const urlOf = (route: CollectedRoute) =>
-    route.url
-      .replace(':labId', world.labHere.id)
-      .replace(':machineId', world.machineHere.id)
-      .replace(':token', 'x'.repeat(43))
-      .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+  const urlOf = (route: CollectedRoute) => routeUrl(route, world);
 
   /** Routes with an object body, each with a body the schema accepts. */
   function bodies() {

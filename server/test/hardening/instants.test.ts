@@ -5,10 +5,11 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
-import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
+import type { TestContext } from '../helpers/app.js';
+import { createRouteWorld, routeUrl } from './route-world.js';
+import { routeKey, type CollectedRoute } from './routes.js';
 import { stringSchemas, validArb, type IdPools, type JsonSchema } from './schema-values.js';
-import { NOW, createWorld, type World } from './world.js';
+import type { World } from './world.js';
 
 const NOT_INSTANTS = [
   '2026-06-02T09:00:00', // no offset
@@ -46,24 +47,11 @@ describe('instants, dates and months in requests', () => {
   let pools: IdPools;
 
   beforeAll(async () => {
-    const collector = collectRoutes();
-    try {
-      ctx = await createTestContext({ clock: fixedClock(NOW) });
-    } finally {
-      collector.stop();
-    }
-    routes = collector.routes;
-    world = await createWorld(ctx);
-    pools = { labs: [world.labHere.id], machines: [world.machineHere.id], users: [world.users.owner.id], other: [] };
+    ({ ctx, world, routes, pools } = await createRouteWorld());
   });
   afterAll(() => ctx?.close());
 
-  const urlOf = (route: CollectedRoute) =>
-    route.url
-      .replace(':labId', world.labHere.id)
-      .replace(':machineId', world.machineHere.id)
-      .replace(':token', 'x'.repeat(43))
-      .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+  const urlOf = (route: CollectedRoute) => routeUrl(route, world);
 
   /** Every top-level instant field of every route, with a request that is valid but for it. */
   function instantFields() {
