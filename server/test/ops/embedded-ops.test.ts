@@ -320,7 +320,9 @@ describe.runIf(testDbKind === 'embedded')('the embedded PostgreSQL under operato
       await server.stop();
     } finally {
       for (const pid of postgresPids(dir)) process.kill(pid, 'SIGQUIT');
-      await new Promise((r) => setTimeout(r, 500));
+      // The mount goes once nothing of its PostgreSQL holds files there any more.
+      const gone = Date.now() + 10_000;
+      while (postgresPids(dir).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
       spawnSync('umount', ['-l', dir]);
     }
   });
