@@ -12,6 +12,7 @@ import type { Database, Db } from './db/client.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLabEvents, type LabEvents } from './lib/events.js';
 import authPlugin from './plugins/auth.js';
+import corePlugin from './plugins/core.js';
 import errorsPlugin from './plugins/errors.js';
 import jobsPlugin from './plugins/jobs.js';
 import openapiPlugin from './plugins/openapi.js';
@@ -29,6 +30,17 @@ import auditRoutes from './modules/audit/audit.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import labsRoutes from './modules/labs/labs.routes.js';
 import machinesRoutes from './modules/machines/machines.routes.js';
+import accountsPlugin from './modules/accounts/accounts.plugin.js';
+import auditPlugin from './modules/audit/audit.plugin.js';
+import bookingsPlugin from './modules/bookings/bookings.plugin.js';
+import certificationsPlugin from './modules/certifications/certifications.plugin.js';
+import feedsPlugin from './modules/feeds/feeds.plugin.js';
+import labsPlugin from './modules/labs/labs.plugin.js';
+import machinesPlugin from './modules/machines/machines.plugin.js';
+import maintenancePlugin from './modules/maintenance/maintenance.plugin.js';
+import notificationsPlugin from './modules/notifications/notifications.plugin.js';
+import statsPlugin from './modules/stats/stats.plugin.js';
+import usagePlugin from './modules/usage/usage.plugin.js';
 import devicesPlugin from './modules/devices/devices.plugin.js';
 import devicesRoutes from './modules/devices/devices.routes.js';
 
@@ -107,12 +119,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 });
   await app.register(openapiPlugin);
 
-  // App plugins.
+  // Core: errors, validation, the audit trail, the notifier and the policy, sign-in, jobs, throttles.
   await app.register(errorsPlugin);
   await app.register(validationPlugin);
+  await app.register(corePlugin);
   await app.register(authPlugin);
   await app.register(jobsPlugin);
   await app.register(throttlePlugin);
+
+  // Services, each built once and decorated on the app, in the order of their dependencies.
+  await app.register(certificationsPlugin);
+  await app.register(bookingsPlugin);
+  await app.register(labsPlugin);
+  await app.register(machinesPlugin);
+  await app.register(usagePlugin);
+  await app.register(maintenancePlugin);
+  await app.register(accountsPlugin);
+  await app.register(notificationsPlugin);
+  await app.register(feedsPlugin);
+  await app.register(statsPlugin);
+  await app.register(auditPlugin);
   await app.register(devicesPlugin);
 
   // Routes.

@@ -41,6 +41,12 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 /** Bookings in these states hold their slot: two of them never overlap on one machine. */
 export const SLOT_HOLDING_STATUSES = ['pending', 'approved', 'checked_in'] as const satisfies readonly BookingStatus[];
 
+/** Bookings that may still be given up: cancelled, or moved, before anyone used them. */
+export const CANCELLABLE_STATUSES = ['pending', 'approved'] as const satisfies readonly BookingStatus[];
+
+/** Bookings counted against a member's weekly hours: those that hold, or held and used, their slot. */
+export const QUOTA_COUNTED_STATUSES = ['pending', 'approved', 'checked_in', 'completed'] as const satisfies readonly BookingStatus[];
+
 /** Bookings that were approved at some point; they count in booked hours. */
 export const APPROVED_STATUSES = ['approved', 'checked_in', 'completed', 'no_show'] as const satisfies readonly BookingStatus[];
 

@@ -43,6 +43,14 @@ export const MaintenanceCreated = Type.Object({
 });
 export type MaintenanceCreated = Static<typeof MaintenanceCreated>;
 
+/** `?dryRun=true` on a change that cancels bookings: the answer lists them and nothing changes. */
+export const DryRunQuery = Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export type DryRunQuery = Static<typeof DryRunQuery>;
+
+/** What a dry run answers: the bookings the change would cancel. */
+export const CancelledBookings = Type.Object({ cancelledBookings: Type.Array(Booking) });
+export type CancelledBookings = Static<typeof CancelledBookings>;
+
 export const MaintenanceListQuery = Type.Object(
   {
     labId: Type.Optional(Uuid),

@@ -7,15 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import fp from 'fastify-plugin';
 import { labManagers, users } from '../db/schema/index.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
+import type { Actor } from './policy.js';
 
-export interface Actor {
-  id: string;
-  role: Role;
-  managedLabIds: string[];
-  fullName: string;
-  email: string;
-  locale: 'vi' | 'en';
-}
+export type { Actor } from './policy.js';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -34,16 +28,6 @@ declare module 'fastify' {
     /** The signed-in caller, loaded from the database; set by app.authenticate. */
     actor: Actor;
   }
-}
-
-/** Who may act as a lab's manager: its managers and every admin. */
-export function managesLab(actor: Actor | undefined, labId: string): boolean {
-  if (!actor) return false;
-  return actor.role === 'admin' || (actor.role === 'manager' && actor.managedLabIds.includes(labId));
-}
-
-export function requireLabManager(actor: Actor, labId: string): void {
-  if (!managesLab(actor, labId)) throw forbidden('Only this lab’s managers may do this');
 }
 
 export default fp(

@@ -80,13 +80,21 @@ describe('maintenance windows', () => {
       start: local('11:00'),
       end: local('11:30'),
       reason: 'Thay ống laser',
+      cause: 'maintenance',
       byMaintenance: true,
     });
 
     const audits = await ctx.db.select().from(auditLog).where(eq(auditLog.labId, lab.id));
     expect(audits.filter((a) => a.action === 'maintenance.create')).toHaveLength(1);
     expect(audits.filter((a) => a.action === 'booking.cancel').map((a) => a.entityId).sort()).toEqual([byBuffer.id, pending.id, inside.id].sort());
-    expect(events).toEqual([{ labId: lab.id, kind: 'maintenance', machineIds: [machine.id] }]);
+    // The window, and the bookings it freed, reach live calendars once it committed.
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { labId: lab.id, kind: 'maintenance', machineIds: [machine.id] },
+        { labId: lab.id, kind: 'booking', machineIds: [machine.id] },
+      ]),
+    );
+    expect(events).toHaveLength(2);
   });
 
   it('records a window in the past as downtime, lists windows and frees the time when one is deleted', async () => {

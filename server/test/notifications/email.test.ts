@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { notifications, outbox, passwordResets, users } from '../../src/db/schema/index.js';
-import { notify } from '../../src/lib/notify.js';
 import { createEmailDelivery, outageRetryMs } from '../../src/modules/notifications/email-delivery.js';
 import { createTestContext, fixedClock, testConfig, TEST_PASSWORD, type TestContext } from '../helpers/app.js';
 import { insertBooking, readMail, startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from './support.js';
@@ -53,7 +52,7 @@ describe('email through a real SMTP server', () => {
       note: 'Cắt mica 3 mm; khắc chữ "Bình Dương"',
     });
     await ctx.db.transaction((tx) =>
-      notify(tx, {
+      ctx.app.notifier.notify(tx, {
         userId: member.id,
         kind: 'booking_approved',
         data: { bookingId: booking.id, machineId: machine.id, labId: lab.id },
@@ -110,7 +109,7 @@ describe('email through a real SMTP server', () => {
       status: 'cancelled',
       reason: 'Thay ống laser',
     });
-    await notify(ctx.db, {
+    await ctx.app.notifier.notify(ctx.db, {
       userId: member.id,
       kind: 'booking_cancelled',
       data: { bookingId: booking.id, byMaintenance: true, reason: 'Thay ống laser' },
@@ -142,7 +141,7 @@ describe('email through a real SMTP server', () => {
       reason: 'Máy đã kín lịch',
     });
     await receiver.close();
-    await notify(ctx.db, {
+    await ctx.app.notifier.notify(ctx.db, {
       userId: member.id,
       kind: 'booking_rejected',
       data: { bookingId: booking.id, reason: 'Máy đã kín lịch' },
@@ -175,7 +174,7 @@ describe('email through a real SMTP server', () => {
     const member = await ctx.createUser();
     await ctx.db.update(users).set({ email: null, deletedAt: clock.now() }).where(eq(users.id, member.id));
     const before = (await ctx.db.select().from(outbox)).length;
-    await notify(ctx.db, { userId: member.id, kind: 'booking_no_show', data: {} });
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'booking_no_show', data: {} });
     expect((await ctx.db.select().from(outbox)).length).toBe(before);
     const inApp = await ctx.db.select().from(notifications).where(eq(notifications.userId, member.id));
     expect(inApp.map((n) => n.kind)).toEqual(['booking_no_show']);
@@ -286,12 +285,12 @@ describe('email through a real SMTP server', () => {
 
   it('forgets sent messages after 30 days, never unsent ones', async () => {
     const member = await memberIn('en', 'Old Mail');
-    await notify(ctx.db, { userId: member.id, kind: 'maintenance_due', data: { title: 'Lau ống kính' } });
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'maintenance_due', data: { title: 'Lau ống kính' } });
     await ctx.app.jobs.run('deliver-email');
     const [sent] = await ctx.db.select().from(outbox).where(eq(outbox.toAddress, member.email));
     expect(sent!.sentAt).not.toBeNull();
     await receiver.close();
-    await notify(ctx.db, { userId: member.id, kind: 'maintenance_due', data: {} });
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'maintenance_due', data: {} });
     clock.advance(31 * 86_400_000);
     const result = (await ctx.app.jobs.run('deliver-email')) as { pruned?: number };
     expect(result.pruned).toBeGreaterThanOrEqual(1);
@@ -312,7 +311,7 @@ describe('email through a real SMTP server', () => {
         start: '2030-03-08T02:00:00Z',
         end: '2030-03-08T03:00:00Z',
       });
-      await notify(
+      await ctx.app.notifier.notify(
         ctx.db,
         Array.from({ length: 30 }, () => ({
           userId: member.id,
@@ -353,7 +352,7 @@ describe('email through a real SMTP server', () => {
       await second.ready();
       try {
         const member = await memberIn('vi', 'Phạm Hai Máy');
-        await notify(ctx.db, {
+        await ctx.app.notifier.notify(ctx.db, {
           userId: member.id,
           kind: 'certification_granted',
           data: { machineType: 'laser_cutter' },

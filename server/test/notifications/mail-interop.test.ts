@@ -6,7 +6,6 @@ import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, outbox, users } from '../../src/db/schema/index.js';
-import { notify } from '../../src/lib/notify.js';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
 import { insertBooking, readMail, startSmtpReceiver, type MimePart, type ReceivedMail, type SmtpReceiver } from './support.js';
 
@@ -184,7 +183,7 @@ describe('mail that mail and calendar programs read right', () => {
       end: '2030-03-03T03:00:00Z',
       status: 'no_show',
     });
-    await notify(ctx.db, { userId: member.id, kind: 'booking_no_show', data: { bookingId: booking.id } });
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'booking_no_show', data: { bookingId: booking.id } });
     const mail = invitation((await deliver(member.email))[0]!);
     expect(mail.status).toBe('CANCELLED');
     expect(mail.method).toBe('CANCEL');
@@ -197,7 +196,7 @@ describe('mail that mail and calendar programs read right', () => {
   it('resumes delivery within 60 s after a long outage of the mail server', async () => {
     const member = await ctx.createUser();
     await receiver.close();
-    await notify(ctx.db, { userId: member.id, kind: 'certification_granted', data: { machineType: 'laser_cutter' } });
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'certification_granted', data: { machineType: 'laser_cutter' } });
     // The mail server is down for 208 s; meanwhile the job retries whenever a retry is due.
     const backAt = clock.now().getTime() + 208_000;
     for (;;) {

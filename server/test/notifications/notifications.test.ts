@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookings, notifications, outbox, passwordResets } from '../../src/db/schema/index.js';
-import { notify } from '../../src/lib/notify.js';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
 import { insertBooking } from './support.js';
 
@@ -19,23 +18,22 @@ describe('in-app notifications', () => {
   it('lists the caller’s own, newest first, with unread counts; marks one or all as read', async () => {
     const member = await ctx.createUser();
     const someoneElse = await ctx.createUser();
-    // Separate transactions a few milliseconds apart, so each gets its own creation time (two
-    // quick enough transactions can read the same now()).
-    const apart = () => new Promise((resolve) => setTimeout(resolve, 5));
-    await notify(ctx.db, {
+    // Each notification is stamped by the app's clock: a minute apart, so each has its own time.
+    const apart = () => clock.advance(60_000);
+    await ctx.app.notifier.notify(ctx.db, {
       userId: member.id,
       kind: 'booking_approved',
       data: { reason: null, machineName: 'Máy in 3D' },
     });
-    await apart();
-    await notify(ctx.db, { userId: member.id, kind: 'booking_rejected', data: { reason: 'Đã kín lịch' } });
-    await apart();
-    await notify(ctx.db, {
+    apart();
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'booking_rejected', data: { reason: 'Đã kín lịch' } });
+    apart();
+    await ctx.app.notifier.notify(ctx.db, {
       userId: member.id,
       kind: 'certification_granted',
       data: { machineType: 'laser_cutter', machineName: null, expiresAt: null },
     });
-    await notify(ctx.db, { userId: someoneElse.id, kind: 'booking_approved', data: {} });
+    await ctx.app.notifier.notify(ctx.db, { userId: someoneElse.id, kind: 'booking_approved', data: {} });
 
     const all = await ctx.injectAs(member, { method: 'GET', url: '/api/notifications' });
     expect(all.statusCode).toBe(200);
@@ -106,7 +104,7 @@ describe('in-app notifications', () => {
 
   it('without SMTP_URL keeps notifications in-app only, and a reset request sends nothing', async () => {
     const member = await ctx.createUser();
-    await notify(ctx.db, { userId: member.id, kind: 'booking_approved', data: {} });
+    await ctx.app.notifier.notify(ctx.db, { userId: member.id, kind: 'booking_approved', data: {} });
     expect(await ctx.db.select().from(outbox)).toHaveLength(0);
     expect(await ctx.app.jobs.run('deliver-email')).toMatchObject({ skipped: expect.any(String) });
 

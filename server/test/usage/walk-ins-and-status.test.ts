@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { machines, notifications } from '../../src/db/schema/index.js';
+import { bookings, machines, notifications } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
 import { insertBooking } from './fixtures.js';
 
 const local = (hhmm: string, day = '2026-03-02') => new Date(`${day}T${hhmm}:00+07:00`).toISOString();
+const tomorrow = (hhmm: string) => local(hhmm, '2026-03-03');
 
 describe('walk-ins, usage visibility, incidents and live status', () => {
   const clock = fixedClock(local('16:00'));
@@ -161,29 +162,54 @@ describe('walk-ins, usage visibility, incidents and live status', () => {
     expect((await ctx.app.inject({ method: 'GET', url: `/api/usage?labId=${lab.id}` })).statusCode).toBe(401);
   });
 
-  it('takes incident reports from the session’s member, tells the managers and can put the machine out of service', async () => {
+  it('takes incident reports from the session’s member and tells the managers; only a manager takes the machine out of service, cancelling its upcoming bookings with notice', async () => {
     clock.set(local('16:00'));
     const { lab, machine, manager, member } = await setup();
     const session = await ctx.injectAs(manager, { method: 'POST', url: '/api/usage', payload: { machineId: machine.id, start: local('13:00'), end: local('14:00'), userId: member.id } });
     const id = session.json().id;
     const stranger = await ctx.createUser();
     expect((await ctx.injectAs(stranger, { method: 'POST', url: `/api/usage/${id}/incidents`, payload: { kind: 'damage', description: 'x' } })).statusCode).toBe(404);
+    const otherMember = await ctx.createUser();
+    const upcoming = await insertBooking(ctx, { machine, userId: otherMember.id, start: tomorrow('09:00'), end: tomorrow('10:00') });
 
+    // The member's report reaches the managers, with the request; the machine and the other
+    // members' bookings stay as they were until a manager decides.
     const res = await ctx.injectAs(member, {
       method: 'POST',
       url: `/api/usage/${id}/incidents`,
       payload: { kind: 'malfunction', description: 'Ống laser không phát tia', putOutOfService: true },
     });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ usageSessionId: id, machineId: machine.id, kind: 'malfunction', machineOutOfService: true, reportedBy: member.id });
-    const [m] = await ctx.db.select().from(machines).where(eq(machines.id, machine.id));
-    expect(m!.status).toBe('out_of_service');
+    expect(res.json()).toMatchObject({ usageSessionId: id, machineId: machine.id, kind: 'malfunction', machineOutOfService: false, reportedBy: member.id });
+    expect((await ctx.db.select().from(machines).where(eq(machines.id, machine.id)))[0]!.status).toBe('available');
+    expect((await ctx.db.select().from(bookings).where(eq(bookings.id, upcoming.id)))[0]!.status).toBe('approved');
     const told = await ctx.db.select().from(notifications).where(eq(notifications.userId, manager.id));
-    expect(told).toEqual([expect.objectContaining({ kind: 'incident_reported', data: expect.objectContaining({ incidentId: res.json().id, machineId: machine.id, kind: 'malfunction' }) })]);
+    expect(told).toEqual([
+      expect.objectContaining({
+        kind: 'incident_reported',
+        data: expect.objectContaining({ incidentId: res.json().id, machineId: machine.id, kind: 'malfunction', outOfServiceRequested: true }),
+      }),
+    ]);
+
+    const byManager = await ctx.injectAs(manager, {
+      method: 'POST',
+      url: `/api/usage/${id}/incidents`,
+      payload: { kind: 'malfunction', description: 'Đã kiểm tra: hỏng ống', putOutOfService: true },
+    });
+    expect(byManager.statusCode).toBe(201);
+    expect(byManager.json()).toMatchObject({ machineOutOfService: true });
+    expect((await ctx.db.select().from(machines).where(eq(machines.id, machine.id)))[0]!.status).toBe('out_of_service');
+    const [cancelled] = await ctx.db.select().from(bookings).where(eq(bookings.id, upcoming.id));
+    expect(cancelled).toMatchObject({ status: 'cancelled', reason: 'Machine out of service', cancelledBy: manager.id });
+    const notice = await ctx.db.select().from(notifications).where(eq(notifications.userId, otherMember.id));
+    expect(notice).toEqual([
+      expect.objectContaining({ kind: 'booking_cancelled', data: expect.objectContaining({ bookingId: upcoming.id, cause: 'machine_unavailable', reason: 'Machine out of service' }) }),
+    ]);
 
     const list = await ctx.injectAs(manager, { method: 'GET', url: `/api/labs/${lab.id}/incidents` });
     expect(list.statusCode).toBe(200);
-    expect(list.json()).toMatchObject({ total: 1, items: [{ id: res.json().id, reportedByName: 'Trần Văn Nam' }] });
+    expect(list.json()).toMatchObject({ total: 2 });
+    expect(list.json().items).toContainEqual(expect.objectContaining({ id: res.json().id, reportedByName: 'Trần Văn Nam' }));
     expect((await ctx.injectAs(member, { method: 'GET', url: `/api/labs/${lab.id}/incidents` })).statusCode).toBe(403);
     const bad = await ctx.injectAs(member, { method: 'POST', url: `/api/usage/${id}/incidents`, payload: { kind: 'explosion', description: 'x' } });
     expect(bad.statusCode).toBe(400);

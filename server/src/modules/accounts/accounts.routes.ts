@@ -15,12 +15,11 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, forbidden } from '../../lib/errors.js';
-import { createAccountService, normalizeEmail } from './accounts.service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse };
 
 const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createAccountService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
+  const service = app.accounts;
   /** Registrations per address; the attempt counts once the request is well-formed. */
   async function registerLimit(request: FastifyRequest) {
     await app.throttle.hit('registrations', request.ip);
@@ -42,7 +41,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/login',
     { schema: { summary: 'Sign in', operationId: 'login', tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
     async (request) => {
-      const email = normalizeEmail(request.body.email);
+      const email = service.normalizeEmail(request.body.email);
       // Refused before the password is looked at, so a spent budget tells nothing about it.
       await app.throttle.signIn.guard(email, request);
       try {

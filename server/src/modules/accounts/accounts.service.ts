@@ -1,7 +1,7 @@
 import type { RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/client.js';
+import type { FastifyInstance } from 'fastify';
 import {
   bookings,
   certifications,
@@ -10,13 +10,13 @@ import {
   notifications,
   usageMaterials,
   usageSessions,
+  users,
 } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
-import type { Clock } from '../../lib/clock.js';
 import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
-import type { LabEvents } from '../../lib/events.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
+import { inTransaction } from '../../lib/transaction.js';
+import type { Core } from '../../plugins/core.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
 
 /**
@@ -50,8 +50,12 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
   };
 }
 
-export function createAccountService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
-  const { db, clock, labEvents } = deps;
+export interface AccountServiceDeps extends Core {
+  bookings: FastifyInstance['bookings'];
+}
+
+export function createAccountService(deps: AccountServiceDeps) {
+  const { db, clock, audit } = deps;
   const repo = createAccountRepository(db);
 
   async function apiUser(row: UserRow): Promise<User> {
@@ -66,6 +70,9 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
   }
 
   return {
+    revokedCredentials,
+    normalizeEmail,
+
     apiUser,
 
     async register(body: RegisterBody): Promise<UserRow> {
@@ -157,18 +164,15 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
         throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
       }
       const now = clock.now();
-      const cancelled = await db.transaction(async (tx) => {
-        const freed = await tx
-          .update(bookings)
-          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: userId, reason: SYSTEM_REASONS.accountDeleted, updatedAt: now })
-          .where(
-            and(
-              eq(bookings.userId, userId),
-              inArray(bookings.status, ['pending', 'approved']),
-              gt(bookings.startAt, now),
-            ),
-          )
-          .returning({ id: bookings.id, labId: bookings.labId });
+      await inTransaction(db, async (tx) => {
+        // The member's row first: a booking being made for them locks it too, so either it commits
+        // before and is cancelled below, or it waits and then finds the account gone.
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+        await deps.bookings.transitions.cancelSelected(
+          tx,
+          { userId, startingAfter: now },
+          { by: userId, reason: SYSTEM_REASONS.accountDeleted, cause: 'account_deleted' },
+        );
         await tx
           .update(usageSessions)
           .set({ guestName: null })
@@ -192,21 +196,8 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
           },
           tx,
         );
-        await writeAudit(tx, [
-          { actorId: userId, action: 'account.delete', entityType: 'account', entityId: userId },
-          ...freed.map((b) => ({
-            actorId: userId,
-            action: 'booking.cancel',
-            entityType: 'booking' as const,
-            entityId: b.id,
-            labId: b.labId,
-            details: { reason: SYSTEM_REASONS.accountDeleted },
-          })),
-        ]);
-        return freed;
+        await audit.write(tx, { actorId: userId, action: 'account.delete', entityType: 'account', entityId: userId });
       });
-      // The cancelled bookings' slots are free again on the labs' calendars.
-      for (const labId of new Set(cancelled.map((b) => b.labId))) labEvents.publish({ labId, kind: 'booking' });
     },
 
     async list(filter: { q?: string; role?: UserRow['role'] }, page: { limit: number; offset: number }) {
@@ -237,7 +228,7 @@ export function createAccountService(deps: { db: Db; clock: Clock; labEvents: La
           }
           await repo.setManagedLabs(userId, ids, tx);
         }
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId,
           action: 'account.update',
           entityType: 'account',

@@ -91,3 +91,5 @@ export function createAvailabilityService(deps: { db: Db; answers: LabCache<Buff
     },
   };
 }
+
+export type AvailabilityService = ReturnType<typeof createAvailabilityService>;

@@ -14,7 +14,6 @@ import {
 } from '@fablab/shared';
 import type { DbOrTx } from '../../db/client.js';
 import { conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
-import { hasValidCertification } from '../certifications/certification-rules.js';
 import {
   createBookingRepository,
   type BookingRow,
@@ -144,20 +143,26 @@ export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'st
 }
 
 /** Every rule except the overlap with other bookings, in API.md's order. */
-export async function checkBookingRules(db: DbOrTx, c: BookingCandidate, now: Date): Promise<void> {
+/** The certifications module's answer to whether a member may use a machine type (asked, not re-derived). */
+export type CertificationCheck = (
+  db: DbOrTx,
+  q: { userId: string; labId: string; machineType: string; at: Date; lapseMonths: number | null },
+) => Promise<boolean>;
+
+export async function checkBookingRules(db: DbOrTx, c: BookingCandidate, now: Date, certified: CertificationCheck): Promise<void> {
   checkTimeRules(c, now);
   const repo = createBookingRepository(db);
   const { machine, lab, subject, start, end } = c;
 
   if (machine.requiresCertification && subject && !subject.managesLab) {
-    const certified = await hasValidCertification(db, {
+    const valid = await certified(db, {
       userId: subject.id,
       labId: lab.id,
       machineType: machine.type,
       at: start,
       lapseMonths: lab.settings.certificationLapseMonths,
     });
-    if (!certified) {
+    if (!valid) {
       throw forbidden(
         `${machine.name} needs a valid certification for ${machine.type} in this lab`,
         'CERTIFICATION_REQUIRED',
@@ -229,5 +234,19 @@ export async function insertHoldingBooking(
   } catch (err) {
     if (isOverlapError(err)) throw bookingConflict(machine.name);
     throw err;
+  }
+}
+
+/**
+ * The cancellation cut-off: a member may give up a booking's slot (cancel it, or move it away)
+ * until cancelCutoffMinutes before its start; after that, only the lab's managers may.
+ */
+export function refuseAfterCutoff(b: Pick<BookingRow, 'startAt'>, lab: LabContext, now: Date, what: 'cancelled' | 'moved'): void {
+  const cutoff = b.startAt.getTime() - lab.settings.cancelCutoffMinutes * 60_000;
+  if (now.getTime() > cutoff) {
+    throw unprocessable(
+      'CANCELLATION_TOO_LATE',
+      `Bookings can be ${what} until ${lab.settings.cancelCutoffMinutes} minutes before the start; ask the lab`,
+    );
   }
 }

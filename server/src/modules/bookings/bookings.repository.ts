@@ -1,4 +1,4 @@
-import { SLOT_HOLDING_STATUSES, type BookingStatus } from '@fablab/shared';
+import { QUOTA_COUNTED_STATUSES, SLOT_HOLDING_STATUSES, type BookingStatus } from '@fablab/shared';
 import { and, asc, count, eq, gt, gte, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
@@ -136,16 +136,6 @@ export function createBookingRepository(db: DbOrTx) {
       await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
     },
 
-    /** Active managers of a lab (admins are not notified of every booking). */
-    async labManagerIds(labId: string, tx: DbOrTx = db): Promise<string[]> {
-      const rows = await tx
-        .select({ id: users.id })
-        .from(labManagers)
-        .innerJoin(users, eq(users.id, labManagers.userId))
-        .where(and(eq(labManagers.labId, labId), eq(users.role, 'manager'), eq(users.disabled, false)));
-      return rows.map((r) => r.id);
-    },
-
     /** Seconds of the member's counted bookings in the lab that fall inside [from, to). */
     async bookedSecondsBetween(
       q: { userId: string; labId: string; from: Date; to: Date; excludeId?: string },
@@ -154,7 +144,7 @@ export function createBookingRepository(db: DbOrTx) {
       const conditions: SQL[] = [
         eq(bookings.userId, q.userId),
         eq(bookings.labId, q.labId),
-        inArray(bookings.status, ['pending', 'approved', 'checked_in', 'completed']),
+        inArray(bookings.status, [...QUOTA_COUNTED_STATUSES]),
         lt(bookings.startAt, q.to),
         gt(bookings.endAt, q.from),
       ];

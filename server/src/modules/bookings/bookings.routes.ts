@@ -21,13 +21,6 @@ import {
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { createLabCache } from '../../lib/lab-cache.js';
-import { createAvailabilityService } from './availability.service.js';
-import type { LabContext } from './booking-rules.js';
-import { createBookingService } from './bookings.service.js';
-
-/** A last safety net only: every change of a lab already empties its part of the caches. */
-const LAB_CACHE_TTL_MS = 5 * 60_000;
 
 // Routes of the bookings module (see ../shared/API.md): thin, the rules live in the service.
 const errors = {
@@ -43,22 +36,8 @@ const BookingParams = Type.Object({ id: Uuid });
 const secured = { tags: ['bookings'], security: [{ bearerAuth: [] }] };
 
 const bookingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const cacheOptions = { events: app.labEvents, ttlMs: LAB_CACHE_TTL_MS };
-  // A lab's context is its row and closures: only edits of those (labs.service) outdate it.
-  const labContexts = createLabCache<LabContext>({
-    ...cacheOptions,
-    maxEntries: 1_000,
-    changedBy: (change) => change.kind === 'lab' || change.kind === 'closure',
-  });
-  const answers = createLabCache<Buffer>({ ...cacheOptions, maxEntries: app.config.availabilityCacheEntries });
-  app.addHook('onClose', async () => {
-    labContexts.close();
-    answers.close();
-  });
-  const availability = createAvailabilityService({ db: app.db, answers, labContexts });
-  const service = createBookingService({ db: app.db, clock: app.clock, events: app.labEvents, config: app.config, labContexts });
-
-  app.jobs.register('expire-pending-bookings', (_app, now) => service.expirePending(now));
+  const service = app.bookings;
+  const { availability } = app.bookings;
 
   /** New bookings per user per minute; the attempt counts once the request is well-formed. */
   async function bookingRateLimit(request: FastifyRequest) {

@@ -1,7 +1,6 @@
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { certifications, notifications } from '../../db/schema/index.js';
-import { notify } from '../../lib/notify.js';
 import { labSettingsOf, lapsesAt, lastUses, type CertificationRow } from './certifications.service.js';
 
 const WARN_BEFORE_MS = 7 * 24 * 3600_000;
@@ -75,7 +74,7 @@ export async function notifyExpiringCertifications(app: FastifyInstance, now: Da
         )
         .limit(1);
       if (already) return;
-      await notify(tx, {
+      await app.notifier.notify(tx, {
         userId: e.cert.userId,
         kind: 'certification_expiring',
         data: {

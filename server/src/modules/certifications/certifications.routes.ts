@@ -1,15 +1,11 @@
 import { Certification, CertificationBody, CertificationListQuery, ErrorResponse, ListOf, Type, Uuid } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { notifyExpiringCertifications } from './certifications.jobs.js';
-import { createCertificationService } from './certifications.service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const secured = { tags: ['certifications'], security: [{ bearerAuth: [] }] };
 
 const certificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createCertificationService({ db: app.db, clock: app.clock });
-
-  app.jobs.register('certification-expiring', notifyExpiringCertifications);
+  const service = app.certifications;
 
   app.post(
     '/labs/:labId/certifications',

@@ -10,14 +10,11 @@ import {
 } from '@fablab/shared';
 import { and, asc, count, desc, eq, inArray, isNull, max, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { Core } from '../../plugins/core.js';
 import { certifications, labs, machines, usageSessions, users } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
-import type { Clock } from '../../lib/clock.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
-import { notify } from '../../lib/notify.js';
-import { managesLab, requireLabManager, type Actor } from '../../plugins/auth.js';
-import { findLab } from '../labs/labs.service.js';
+import { can, managesLab, requireLabManager, type Actor } from '../../plugins/policy.js';
 
 export type CertificationRow = typeof certifications.$inferSelect;
 
@@ -99,16 +96,17 @@ async function viewCertifications(db: DbOrTx, rows: CertificationRow[], now: Dat
   });
 }
 
-export function createCertificationService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createCertificationService(deps: Core) {
+  const { db, clock, audit, notifier } = deps;
 
   /** Names only for the member, the lab's managers and admins. */
-  const nameVisibleTo = (actor: Actor) => (row: CertificationRow) => row.userId === actor.id || managesLab(actor, row.labId);
+  const nameVisibleTo = (actor: Actor) => (row: CertificationRow) => can(actor, 'person.see_name', row);
 
   return {
     async grant(actor: Actor, labId: string, body: CertificationBody): Promise<Certification> {
       const now = clock.now();
-      const lab = await findLab(db, labId);
+      const [lab] = await db.select({ name: labs.name }).from(labs).where(eq(labs.id, labId));
+      if (!lab) throw notFound('Lab');
       requireLabManager(actor, labId);
       const [member] = await db.select({ id: users.id, deletedAt: users.deletedAt }).from(users).where(eq(users.id, body.userId));
       if (!member || member.deletedAt) throw notFound('User');
@@ -119,7 +117,7 @@ export function createCertificationService(deps: { db: Db; clock: Clock }) {
           .insert(certifications)
           .values({ userId: body.userId, labId, machineType: body.machineType, grantedBy: actor.id, grantedAt: now, expiresAt })
           .returning();
-        await notify(tx, {
+        await notifier.notify(tx, {
           userId: body.userId,
           kind: 'certification_granted',
           data: {
@@ -130,7 +128,7 @@ export function createCertificationService(deps: { db: Db; clock: Clock }) {
             expiresAt: expiresAt?.toISOString() ?? null,
           },
         });
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'certification.grant',
           entityType: 'certification',
@@ -151,7 +149,7 @@ export function createCertificationService(deps: { db: Db; clock: Clock }) {
     async list(actor: Actor, q: CertificationListQuery): Promise<{ items: Certification[]; total: number }> {
       const now = clock.now();
       const where: SQL[] = [];
-      const seesOthers = actor.role === 'admin' || actor.role === 'manager';
+      const seesOthers = can(actor, 'certification.read_others');
       if (!seesOthers && q.userId && q.userId !== actor.id) throw forbidden('You may see only your own certifications');
       const userId = seesOthers ? q.userId : actor.id;
       if (userId) where.push(eq(certifications.userId, userId));
@@ -187,7 +185,7 @@ export function createCertificationService(deps: { db: Db; clock: Clock }) {
           .update(certifications)
           .set({ revokedAt: now, revokedBy: actor.id })
           .where(and(eq(certifications.id, certificationId), isNull(certifications.revokedAt)));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'certification.revoke',
           entityType: 'certification',

@@ -1,7 +1,7 @@
 // The device bus and the devices service, built once: the routes and the MQTT messages share them.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { createUsageService } from '../usage/usage.service.js';
+import { coreOf } from '../../plugins/core.js';
 import { createDeviceBus, type DeviceBus } from './device-bus.js';
 import { createDevicesService, type DevicesService } from './devices.service.js';
 
@@ -16,9 +16,12 @@ export default fp(
   async function devicesPlugin(app: FastifyInstance) {
     const bus = createDeviceBus(app.config.mqtt, app.log);
     const service = createDevicesService({
-      db: app.db,
-      clock: app.clock,
-      usage: createUsageService({ db: app.db, clock: app.clock, labEvents: app.labEvents }),
+      ...coreOf(app),
+      usage: app.usage,
+      bookings: app.bookings,
+      certifications: app.certifications,
+      labs: app.labs,
+      machines: app.machines,
       bus,
       log: app.log,
       tapDebounceMs: app.config.mqtt?.tapDebounceMs ?? 3000,
@@ -41,5 +44,5 @@ export default fp(
       await service.idle();
     });
   },
-  { name: 'devices', dependencies: ['auth', 'jobs'] },
+  { name: 'devices', dependencies: ['auth', 'jobs', 'core', 'usage', 'bookings', 'certifications', 'labs', 'machines'] },
 );

@@ -23,10 +23,10 @@ import {
   type UsageSession,
 } from '@fablab/shared';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { EventEmitter } from 'node:events';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import {
   bookings,
   cards,
@@ -41,9 +41,6 @@ import {
   usageSessions,
   users,
 } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
-import { notify } from '../../lib/notify.js';
-import type { Clock } from '../../lib/clock.js';
 import {
   conflict,
   constraintName,
@@ -54,13 +51,9 @@ import {
   unprocessable,
 } from '../../lib/errors.js';
 import { createSlidingWindow } from '../../lib/sliding-window.js';
-import { managesLab, requireLabManager, type Actor } from '../../plugins/auth.js';
-import { hasValidCertification } from '../certifications/certification-rules.js';
-import { findLab } from '../labs/labs.service.js';
-import { findMachine, type MachineRow } from '../machines/machines.service.js';
-import { toApiBooking } from '../usage/booking-view.js';
-import { labManagerIds } from '../usage/lab-managers.js';
-import type { UsageRow, UsageService } from '../usage/usage.service.js';
+import { managesLab, requireLabManager, type Actor } from '../../plugins/policy.js';
+import { labManagerIds } from '../../plugins/policy.js';
+import type { Core } from '../../plugins/core.js';
 import type { DeviceBus } from './device-bus.js';
 import { energyBetween, estimateWh, isRunning, sliceInterval, type MeterSlice, type SwitchState } from './metering.js';
 
@@ -110,15 +103,24 @@ export interface ProcessedMessage {
   reply?: ReaderReply;
 }
 
-export function createDevicesService(deps: {
-  db: Db;
-  clock: Clock;
-  usage: UsageService;
+type MachineRow = typeof machines.$inferSelect;
+type UsageRow = typeof usageSessions.$inferSelect;
+
+export interface DevicesServiceDeps extends Core {
+  usage: FastifyInstance['usage'];
+  bookings: FastifyInstance['bookings'];
+  certifications: FastifyInstance['certifications'];
+  labs: FastifyInstance['labs'];
+  machines: FastifyInstance['machines'];
   bus: DeviceBus;
   log: FastifyBaseLogger;
   tapDebounceMs: number;
-}) {
-  const { db, clock, usage, bus, log } = deps;
+}
+
+export function createDevicesService(deps: DevicesServiceDeps) {
+  const { db, clock, usage, bus, log, audit, notifier } = deps;
+  const findLab = (_db: DbOrTx, labId: string) => deps.labs.find(labId);
+  const findMachine = (_db: DbOrTx, machineId: string) => deps.machines.find(machineId);
   const processed = new EventEmitter();
   processed.setMaxListeners(0);
   // Unknown cards and readers are logged, but a flood of them is not.
@@ -328,7 +330,7 @@ export function createDevicesService(deps: {
         details: { incidentId: incident!.id, apower: sw.apower },
       });
       const managers = await labManagerIds(tx, machine.labId);
-      await notify(
+      await notifier.notify(
         tx,
         managers.map((userId) => ({
           userId,
@@ -375,7 +377,7 @@ export function createDevicesService(deps: {
       let booking: Booking | undefined;
       if (open.bookingId) {
         const [row] = await db.select().from(bookings).where(eq(bookings.id, open.bookingId));
-        if (row) booking = toApiBooking(row, { fullName: member.fullName, email: member.email });
+        if (row) booking = deps.bookings.view(row, { userName: member.fullName, userEmail: member.email });
       }
       return { booking, session: open };
     }
@@ -429,7 +431,7 @@ export function createDevicesService(deps: {
         );
       }
       if (machine.requiresCertification) {
-        const valid = await hasValidCertification(db, {
+        const valid = await deps.certifications.hasValid(db, {
           userId: member.id,
           labId: machine.labId,
           machineType: machine.type,
@@ -825,7 +827,7 @@ export function createDevicesService(deps: {
             at: now,
           });
           if (booking.userId) {
-            await notify(tx, {
+            await notifier.notify(tx, {
               userId: booking.userId,
               kind: 'booking_ended',
               data: {
@@ -904,7 +906,7 @@ export function createDevicesService(deps: {
                 body.kind === 'switch' ? (body.runningThresholdW ?? DEFAULT_RUNNING_THRESHOLD_W) : null,
             })
             .returning();
-          await writeAudit(tx, {
+          await audit.write(tx, {
             actorId: actor.id,
             action: 'device.register',
             entityType: 'machine',
@@ -944,7 +946,7 @@ export function createDevicesService(deps: {
       if (!row || !managesLab(actor, row.labId)) throw notFound('Device');
       await db.transaction(async (tx) => {
         await tx.delete(devices).where(eq(devices.id, id));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'device.remove',
           entityType: 'machine',
@@ -968,7 +970,7 @@ export function createDevicesService(deps: {
       const row = await db
         .transaction(async (tx) => {
           const [created] = await tx.insert(cards).values({ userId, uid, createdBy: actor.id }).returning();
-          await writeAudit(tx, {
+          await audit.write(tx, {
             actorId: actor.id,
             action: 'card.assign',
             entityType: 'account',
@@ -1001,7 +1003,7 @@ export function createDevicesService(deps: {
       if (!row || !mayRemove) throw notFound('Card');
       await db.transaction(async (tx) => {
         await tx.delete(cards).where(eq(cards.id, id));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'card.remove',
           entityType: 'account',

@@ -2,8 +2,7 @@ import { CalendarFeed, ErrorResponse, RotateCalendarFeedBody, Type } from '@fabl
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createHash } from 'node:crypto';
 import { textResponse } from '../../plugins/openapi.js';
-import { emptyBodyAsObject } from '../usage/empty-body.js';
-import { createFeedService } from './feeds.service.js';
+import { emptyBodyAsObject } from '../../lib/empty-body.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
@@ -16,7 +15,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 
 // Registered at the root (not under /api): calendar apps fetch /ical/<secret>.ics.
 const feedsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createFeedService({ db: app.db, clock: app.clock, publicUrl: app.config.publicUrl });
+  const service = app.feeds;
 
   app.get(
     '/api/me/calendar-feed',

@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.js';
 import { bookings, labManagers, labs, machines, maintenanceWindows, users } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound } from '../../lib/errors.js';
-import { addBookingEvent, addMaintenanceEvent, calendarText, newCalendar, uidHost } from './ical.js';
+import { addBookingEvent, addMaintenanceEvent, calendarText, newCalendar, uidHost } from '../../lib/ical.js';
 
 /** How far back a feed reaches; older events stay in the calendar apps that already have them. */
 const HISTORY_DAYS = 180;

@@ -1,13 +1,12 @@
 import { ClosureBody, Closure, ErrorResponse, Lab, LabBody, LabPatchBody, LabWithClosures, ListOf, Type, Uuid } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireLabManager } from '../../plugins/auth.js';
-import { createLabService } from './labs.service.js';
+import { requireLabManager } from '../../plugins/policy.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const LabParams = Type.Object({ labId: Uuid });
 
 const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createLabService({ db: app.db, labEvents: app.labEvents });
+  const service = app.labs;
 
   app.get('/labs', { schema: { summary: 'List labs', operationId: 'listLabs', tags: ['labs'], response: { 200: ListOf(Lab) } } }, async () => {
     const items = await service.list();

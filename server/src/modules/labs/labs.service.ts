@@ -10,11 +10,11 @@ import {
   type OpeningHours,
 } from '@fablab/shared';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { FastifyInstance } from 'fastify';
+import type { DbOrTx } from '../../db/client.js';
+import type { Core } from '../../plugins/core.js';
 import { closures, labs } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
 import { badRequest, conflict, notFound, sqlState } from '../../lib/errors.js';
-import type { LabEvents } from '../../lib/events.js';
 
 export type LabRow = typeof labs.$inferSelect;
 export type ClosureRow = typeof closures.$inferSelect;
@@ -48,19 +48,22 @@ function checkOpeningHours(hours: OpeningHours): void {
   }
 }
 
-export async function findLab(db: DbOrTx, labId: string): Promise<LabRow> {
+async function findLab(db: DbOrTx, labId: string): Promise<LabRow> {
   const [row] = await db.select().from(labs).where(eq(labs.id, labId));
   if (!row) throw notFound('Lab');
   return row;
 }
 
-export async function labClosures(db: DbOrTx, labId: string): Promise<ClosureRow[]> {
+async function labClosures(db: DbOrTx, labId: string): Promise<ClosureRow[]> {
   return db.select().from(closures).where(eq(closures.labId, labId)).orderBy(asc(closures.fromDate));
 }
 
-export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
-  const { labEvents } = deps;
-  const { db } = deps;
+export interface LabServiceDeps extends Core {
+  bookings: FastifyInstance['bookings'];
+}
+
+export function createLabService(deps: LabServiceDeps) {
+  const { db, labEvents, audit } = deps;
 
   function checkBody(body: LabPatchBody): void {
     if (body.timezone !== undefined && !isValidTimezone(body.timezone)) {
@@ -79,6 +82,9 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
   }
 
   return {
+    /** The lab's row, or 404. */
+    find: (labId: string, tx: DbOrTx = db) => findLab(tx, labId),
+
     async list(): Promise<Lab[]> {
       const rows = await db.select().from(labs).orderBy(asc(labs.name));
       return rows.map(toApiLab);
@@ -98,7 +104,7 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
             .values({ ...body, settings: labSettings(body.settings) })
             .returning();
           const lab = row as LabRow;
-          await writeAudit(tx, { actorId, action: 'lab.create', entityType: 'lab', entityId: lab.id, labId: lab.id, details: { slug: lab.slug } });
+          await audit.write(tx, { actorId, action: 'lab.create', entityType: 'lab', entityId: lab.id, labId: lab.id, details: { slug: lab.slug } });
           return toApiLab(lab);
         }),
       );
@@ -115,7 +121,7 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
             .set({ ...rest, ...(settings ? { settings: labSettings(current.settings, settings) } : {}) })
             .where(eq(labs.id, labId))
             .returning();
-          await writeAudit(tx, { actorId, action: 'lab.update', entityType: 'lab', entityId: labId, labId, details: { fields: Object.keys(body) } });
+          await audit.write(tx, { actorId, action: 'lab.update', entityType: 'lab', entityId: labId, labId, details: { fields: Object.keys(body) } });
           return toApiLab(row as LabRow);
         }),
       );
@@ -130,7 +136,7 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
       const closure = await db.transaction(async (tx) => {
         const [row] = await tx.insert(closures).values({ labId, fromDate: body.from, toDate: body.to, reason: body.reason }).returning();
         const closure = row as ClosureRow;
-        await writeAudit(tx, { actorId, action: 'closure.create', entityType: 'closure', entityId: closure.id, labId, details: body });
+        await audit.write(tx, { actorId, action: 'closure.create', entityType: 'closure', entityId: closure.id, labId, details: body });
         return toApiClosure(closure);
       });
       labEvents.publish({ labId, kind: 'closure' });
@@ -144,7 +150,7 @@ export function createLabService(deps: { db: Db; labEvents: LabEvents }) {
           .where(and(eq(closures.id, closureId), eq(closures.labId, labId)))
           .returning();
         if (removed.length === 0) throw notFound('Closure');
-        await writeAudit(tx, { actorId, action: 'closure.delete', entityType: 'closure', entityId: closureId, labId });
+        await audit.write(tx, { actorId, action: 'closure.delete', entityType: 'closure', entityId: closureId, labId });
       });
       labEvents.publish({ labId, kind: 'closure' });
     },

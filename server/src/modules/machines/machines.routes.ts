@@ -1,14 +1,11 @@
 import { ErrorResponse, ListOf, Machine, MachineBody, MachinePatchBody, Type, Uuid } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireLabManager } from '../../plugins/auth.js';
-import { findLab } from '../labs/labs.service.js';
-import { createMachineService, findMachine, toApiMachine } from './machines.service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const MachineParams = Type.Object({ machineId: Uuid });
 
 const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createMachineService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
+  const service = app.machines;
 
   app.get(
     '/labs/:labId/machines',
@@ -22,7 +19,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/machines/:machineId',
     { schema: { summary: 'Read a machine', operationId: 'getMachine', tags: ['machines'], params: MachineParams, response: { 200: Machine, ...errors } } },
-    async (request) => toApiMachine(await findMachine(app.db, request.params.machineId)),
+    async (request) => service.get(request.params.machineId),
   );
 
   app.post(
@@ -37,11 +34,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Machine, ...errors },
       },
     },
-    async (request, reply) => {
-      await findLab(app.db, request.params.labId);
-      requireLabManager(request.actor, request.params.labId);
-      return reply.status(201).send(await service.create(request.actor.id, request.params.labId, request.body));
-    },
+    async (request, reply) => reply.status(201).send(await service.create(request.actor, request.params.labId, request.body)),
   );
 
   app.patch(
@@ -57,9 +50,7 @@ const machinesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const current = await findMachine(app.db, request.params.machineId);
-      requireLabManager(request.actor, current.labId);
-      const { machine, cancelledBookingIds } = await service.update(request.actor.id, current, request.body);
+      const { machine, cancelledBookingIds } = await service.update(request.actor, request.params.machineId, request.body);
       return { ...machine, cancelledBookingIds };
     },
   );

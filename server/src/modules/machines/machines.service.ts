@@ -1,13 +1,12 @@
 import type { Machine, MachineBody, MachinePatchBody } from '@fablab/shared';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
-import { bookings, machines } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
-import type { Clock } from '../../lib/clock.js';
+import { asc, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { machines } from '../../db/schema/index.js';
 import { badRequest, notFound } from '../../lib/errors.js';
-import type { LabEvents } from '../../lib/events.js';
-import { notify } from '../../lib/notify.js';
-import { findLab } from '../labs/labs.service.js';
+import { afterCommit, inTransaction } from '../../lib/transaction.js';
+import type { Core } from '../../plugins/core.js';
+import { requireLabManager, type Actor } from '../../plugins/policy.js';
 
 export type MachineRow = typeof machines.$inferSelect;
 
@@ -29,7 +28,7 @@ export function toApiMachine(row: MachineRow): Machine {
   };
 }
 
-export async function findMachine(db: DbOrTx, machineId: string): Promise<MachineRow> {
+async function findMachine(db: DbOrTx, machineId: string): Promise<MachineRow> {
   const [row] = await db.select().from(machines).where(eq(machines.id, machineId));
   if (!row) throw notFound('Machine');
   return row;
@@ -42,69 +41,73 @@ function checkRules(rules: { minMinutes: number; maxMinutes: number; slotMinutes
   }
 }
 
-export function createMachineService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
-  const { db, clock, labEvents } = deps;
+export interface MachineServiceDeps extends Core {
+  labs: FastifyInstance['labs'];
+  bookings: FastifyInstance['bookings'];
+}
+
+const UNAVAILABLE_REASONS = { retired: 'Machine retired', out_of_service: 'Machine out of service' } as const;
+
+export function createMachineService(deps: MachineServiceDeps) {
+  const { db, labEvents, audit } = deps;
+
+  /**
+   * Takes the machine out of service (or retires it) in the caller's transaction and cancels its
+   * upcoming bookings, whose owners are told why. Returns the cancelled bookings.
+   */
+  async function cancelUpcoming(tx: Tx, actorId: string, machine: MachineRow, details: Record<string, unknown> = {}) {
+    const reason = machine.status === 'retired' ? UNAVAILABLE_REASONS.retired : UNAVAILABLE_REASONS.out_of_service;
+    return deps.bookings.transitions.cancelSelected(
+      tx,
+      { machineIds: [machine.id], startingAfter: deps.clock.now() },
+      { by: actorId, reason, cause: 'machine_unavailable', details },
+    );
+  }
 
   return {
+    /** The machine's row, or 404. */
+    find: (machineId: string, tx: DbOrTx = db) => findMachine(tx, machineId),
+
+    async get(machineId: string): Promise<Machine> {
+      return toApiMachine(await findMachine(db, machineId));
+    },
+
     async listForLab(labId: string): Promise<Machine[]> {
-      await findLab(db, labId);
+      await deps.labs.find(labId);
       const rows = await db.select().from(machines).where(eq(machines.labId, labId)).orderBy(asc(machines.type), asc(machines.name));
       return rows.map(toApiMachine);
     },
 
-    async create(actorId: string, labId: string, body: MachineBody): Promise<Machine> {
-      await findLab(db, labId);
+    async create(actor: Actor, labId: string, body: MachineBody): Promise<Machine> {
+      await deps.labs.find(labId);
+      requireLabManager(actor, labId);
       checkRules(body);
-      const machine = await db.transaction(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const [row] = await tx.insert(machines).values({ ...body, labId }).returning();
         const created = row as MachineRow;
-        await writeAudit(tx, { actorId, action: 'machine.create', entityType: 'machine', entityId: created.id, labId, details: { name: created.name, type: created.type } });
+        await audit.write(tx, { actorId: actor.id, action: 'machine.create', entityType: 'machine', entityId: created.id, labId, details: { name: created.name, type: created.type } });
+        afterCommit(tx, () => labEvents.publish({ labId, kind: 'machine', machineIds: [created.id] }));
         return toApiMachine(created);
       });
-      labEvents.publish({ labId, kind: 'machine', machineIds: [machine.id] });
-      return machine;
     },
 
     /**
      * Edits a machine. Taking it out of service (or retiring it) refuses new bookings; with
      * cancelFutureBookings its future pending and approved bookings are cancelled and owners told.
      */
-    async update(actorId: string, current: MachineRow, body: MachinePatchBody): Promise<{ machine: Machine; cancelledBookingIds: string[] }> {
+    async update(actor: Actor, machineId: string, body: MachinePatchBody): Promise<{ machine: Machine; cancelledBookingIds: string[] }> {
+      const current = await findMachine(db, machineId);
+      requireLabManager(actor, current.labId);
       const { cancelFutureBookings, ...fields } = body;
       checkRules({ ...current, ...fields });
-      const now = clock.now();
-      const result = await db.transaction(async (tx) => {
+      const result = await inTransaction(db, async (tx) => {
         // Only the flag: nothing to write on the machine itself, its bookings may still go.
         const [row] =
-          Object.keys(fields).length > 0
-            ? await tx.update(machines).set(fields).where(eq(machines.id, current.id)).returning()
-            : [current];
+          Object.keys(fields).length > 0 ? await tx.update(machines).set(fields).where(eq(machines.id, current.id)).returning() : [current];
         const machine = row as MachineRow;
-        let cancelled: Array<{ id: string; userId: string | null; startAt: Date }> = [];
-        if (cancelFutureBookings && machine.status !== 'available') {
-          const reason = machine.status === 'retired' ? 'Machine retired' : 'Machine out of service';
-          cancelled = await tx
-            .update(bookings)
-            .set({ status: 'cancelled', cancelledAt: now, cancelledBy: actorId, reason, updatedAt: now })
-            .where(and(eq(bookings.machineId, machine.id), inArray(bookings.status, ['pending', 'approved']), gt(bookings.startAt, now)))
-            .returning({ id: bookings.id, userId: bookings.userId, startAt: bookings.startAt });
-          await notify(
-            tx,
-            cancelled
-              .filter((b) => b.userId)
-              .map((b) => ({
-                userId: b.userId as string,
-                kind: 'booking_cancelled',
-                data: { bookingId: b.id, machineId: machine.id, machineName: machine.name, labId: machine.labId, start: b.startAt.toISOString(), reason },
-              })),
-          );
-          await writeAudit(
-            tx,
-            cancelled.map((b) => ({ actorId, action: 'booking.cancel', entityType: 'booking' as const, entityId: b.id, labId: machine.labId, details: { reason } })),
-          );
-        }
-        await writeAudit(tx, {
-          actorId,
+        const cancelled = cancelFutureBookings && machine.status !== 'available' ? await cancelUpcoming(tx, actor.id, machine) : [];
+        await audit.write(tx, {
+          actorId: actor.id,
           action: 'machine.update',
           entityType: 'machine',
           entityId: machine.id,
@@ -116,5 +119,26 @@ export function createMachineService(deps: { db: Db; clock: Clock; labEvents: La
       labEvents.publish({ labId: current.labId, kind: 'machine', machineIds: [current.id] });
       return result;
     },
+
+    /**
+     * A lab's manager takes the machine out of service from an incident: in the caller's
+     * transaction, its upcoming bookings cancelled with notice. Returns whether it changed.
+     */
+    async putOutOfService(tx: Tx, actorId: string, machine: MachineRow, details: Record<string, unknown>): Promise<boolean> {
+      if (machine.status !== 'available') return false;
+      const [row] = await tx.update(machines).set({ status: 'out_of_service' }).where(eq(machines.id, machine.id)).returning();
+      const cancelled = await cancelUpcoming(tx, actorId, row!, details);
+      await audit.write(tx, {
+        actorId,
+        action: 'machine.update',
+        entityType: 'machine',
+        entityId: machine.id,
+        labId: machine.labId,
+        details: { status: 'out_of_service', cancelledBookings: cancelled.length, ...details },
+      });
+      return true;
+    },
   };
 }
+
+export type MachineService = ReturnType<typeof createMachineService>;

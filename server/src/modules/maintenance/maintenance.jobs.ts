@@ -1,8 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { maintenancePlans } from '../../db/schema/index.js';
-import { notify } from '../../lib/notify.js';
-import { labManagerIds } from '../usage/lab-managers.js';
+import { labManagerIds } from '../../plugins/policy.js';
 import { loadPlanStates, planView } from './maintenance.service.js';
 
 /**
@@ -23,7 +22,7 @@ export async function notifyDueMaintenance(app: FastifyInstance, now: Date): Pro
         .returning({ id: maintenancePlans.id });
       if (!claimed) return;
       const managers = await labManagerIds(tx, state.labId);
-      await notify(
+      await app.notifier.notify(
         tx,
         managers.map((userId) => ({
           userId,

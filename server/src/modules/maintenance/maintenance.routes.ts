@@ -1,4 +1,6 @@
 import {
+  CancelledBookings,
+  DryRunQuery,
   ErrorResponse,
   ListOf,
   MaintenanceBody,
@@ -17,10 +19,7 @@ import {
   Uuid,
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { findLab } from '../labs/labs.service.js';
-import { emptyBodyAsObject } from '../usage/empty-body.js';
-import { notifyDueMaintenance } from './maintenance.jobs.js';
-import { createMaintenanceService } from './maintenance.service.js';
+import { emptyBodyAsObject } from '../../lib/empty-body.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const MachineParams = Type.Object({ machineId: Uuid });
@@ -29,17 +28,26 @@ const PageQuery = Type.Object(Pagination.properties, { additionalProperties: fal
 const secured = { tags: ['maintenance'], security: [{ bearerAuth: [] }] };
 
 const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createMaintenanceService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
-
-  app.jobs.register('maintenance-due', notifyDueMaintenance);
+  const service = app.maintenance;
 
   app.post(
     '/machines/:machineId/maintenance',
     {
       preHandler: app.authenticate,
-      schema: { summary: 'Schedule maintenance on a machine', operationId: 'createMaintenanceWindow', ...secured, params: MachineParams, body: MaintenanceBody, response: { 201: MaintenanceCreated, ...errors } },
+      schema: {
+        summary: 'Schedule maintenance on a machine (dryRun: list the bookings it would cancel)',
+        operationId: 'createMaintenanceWindow',
+        ...secured,
+        params: MachineParams,
+        querystring: DryRunQuery,
+        body: MaintenanceBody,
+        response: { 200: CancelledBookings, 201: MaintenanceCreated, ...errors },
+      },
     },
-    async (request, reply) => reply.status(201).send(await service.createWindow(request.actor, request.params.machineId, request.body)),
+    async (request, reply) => {
+      const dryRun = request.query.dryRun === true;
+      return reply.status(dryRun ? 200 : 201).send(await service.createWindow(request.actor, request.params.machineId, request.body, { dryRun }));
+    },
   );
 
   app.get(
@@ -136,10 +144,7 @@ const maintenanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.authenticate,
       schema: { summary: 'Maintenance due in a lab', operationId: 'listMaintenanceDue', ...secured, params: Type.Object({ labId: Uuid }), response: { 200: ListOf(MaintenancePlan), ...errors } },
     },
-    async (request) => {
-      await findLab(app.db, request.params.labId);
-      return service.dueForLab(request.actor, request.params.labId);
-    },
+    async (request) => service.dueForLab(request.actor, request.params.labId),
   );
 };
 

@@ -3,6 +3,7 @@
 import type {
   MaintenanceBody,
   MaintenanceCreated,
+  CancelledBookings,
   MaintenanceListQuery,
   MaintenanceLogBody,
   MaintenanceLogEntry,
@@ -13,19 +14,17 @@ import type {
   MaintenancePlanPatchBody,
   MaintenanceWindow,
 } from '@fablab/shared';
-import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { plusLocalDays } from '@fablab/shared';
-import type { Db, DbOrTx } from '../../db/client.js';
-import { bookings, labs, machines, maintenanceLog, maintenancePlans, maintenanceWindows, users } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
-import type { Clock } from '../../lib/clock.js';
+import type { FastifyInstance } from 'fastify';
+import type { DbOrTx } from '../../db/client.js';
+import { labs, machines, maintenanceLog, maintenancePlans, maintenanceWindows, users } from '../../db/schema/index.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
-import type { LabEvents } from '../../lib/events.js';
-import { notify } from '../../lib/notify.js';
-import { requireLabManager, type Actor } from '../../plugins/auth.js';
-import { findMachine, type MachineRow } from '../machines/machines.service.js';
-import { ownerNames, toApiBooking } from '../usage/booking-view.js';
-import { mayReadLab, maySeeNames } from '../usage/usage.service.js';
+import { inTransaction } from '../../lib/transaction.js';
+import type { Core } from '../../plugins/core.js';
+import { can, requireLabManager, type Actor } from '../../plugins/policy.js';
+
+type MachineRow = typeof machines.$inferSelect;
 
 type WindowRow = typeof maintenanceWindows.$inferSelect;
 type LogRow = typeof maintenanceLog.$inferSelect;
@@ -125,19 +124,32 @@ function checkPlanRules(rules: { everyDays?: number | null; everyUsageHours?: nu
   }
 }
 
-export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
-  const { db, clock, labEvents } = deps;
+export interface MaintenanceServiceDeps extends Core {
+  labs: FastifyInstance['labs'];
+  machines: FastifyInstance['machines'];
+  bookings: FastifyInstance['bookings'];
+}
+
+export function createMaintenanceService(deps: MaintenanceServiceDeps) {
+  const { db, clock, labEvents, audit } = deps;
+  const maySeeNames = (actor: Actor, row: { labId: string; userId: string | null }) => can(actor, 'person.see_name', row);
+
+  /** The bookings a window cancels, as the lab's manager who made it sees them. */
+  async function viewBookings(rows: Parameters<typeof deps.bookings.view>[0][]) {
+    const owners = await deps.bookings.ownersOf(rows);
+    return rows.map((b) => deps.bookings.view(b, owners.get(b.userId ?? '')));
+  }
 
   async function managedMachine(actor: Actor, machineId: string): Promise<MachineRow> {
-    const machine = await findMachine(db, machineId);
+    const machine = await deps.machines.find(machineId);
     requireLabManager(actor, machine.labId);
     return machine;
   }
 
   /** Reading a machine's maintenance: its lab's managers, admins and department staff. */
   async function readableMachine(actor: Actor, machineId: string): Promise<MachineRow> {
-    const machine = await findMachine(db, machineId);
-    if (!mayReadLab(actor, machine.labId)) throw forbidden('Only this lab’s managers may see its maintenance');
+    const machine = await deps.machines.find(machineId);
+    if (!can(actor, 'lab.read_records', { labId: machine.labId })) throw forbidden('Only this lab’s managers may see its maintenance');
     return machine;
   }
 
@@ -161,7 +173,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
      * Schedules (or records) a window. The machine's pending and approved bookings that overlap
      * it are cancelled in the same transaction, with the window's reason, and their owners told.
      */
-    async createWindow(actor: Actor, machineId: string, body: MaintenanceBody): Promise<MaintenanceCreated> {
+    async createWindow(actor: Actor, machineId: string, body: MaintenanceBody, opts: { dryRun?: boolean } = {}): Promise<MaintenanceCreated | CancelledBookings> {
       const now = clock.now();
       const machine = await managedMachine(actor, machineId);
       const startAt = new Date(body.start);
@@ -169,8 +181,13 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
       if (endAt <= startAt) throw badRequest('VALIDATION_ERROR', 'end must be after start');
       const reason = body.reason.trim();
       if (!reason) throw badRequest('VALIDATION_ERROR', 'A reason is required');
+      const selection = { machineIds: [machine.id], overlapping: [{ from: startAt, to: endAt }] };
+      if (opts.dryRun) {
+        const colliding = await deps.bookings.transitions.colliding(db, selection, { lock: false });
+        return { cancelledBookings: await viewBookings(colliding) };
+      }
 
-      const { window, cancelled } = await db.transaction(async (tx) => {
+      const { window, cancelled } = await inTransaction(db, async (tx) => {
         // Booking creation checks maintenance under the same machine row: holding it here keeps a
         // booking from slipping in between the window and its cancellations.
         await tx.select({ id: machines.id }).from(machines).where(eq(machines.id, machine.id)).for('update');
@@ -178,64 +195,24 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
           .insert(maintenanceWindows)
           .values({ machineId: machine.id, labId: machine.labId, startAt, endAt, reason, createdBy: actor.id, createdAt: now })
           .returning();
-        const cancelled = await tx
-          .update(bookings)
-          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: actor.id, reason, updatedAt: now })
-          .where(
-            and(
-              eq(bookings.machineId, machine.id),
-              inArray(bookings.status, ['pending', 'approved']),
-              lt(bookings.startAt, endAt),
-              gt(bookings.occupiedUntil, startAt),
-            ),
-          )
-          .returning();
-        cancelled.sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
-        await notify(
-          tx,
-          cancelled
-            .filter((b) => b.userId)
-            .map((b) => ({
-              userId: b.userId as string,
-              kind: 'booking_cancelled',
-              data: {
-                bookingId: b.id,
-                machineId: machine.id,
-                machineName: machine.name,
-                labId: machine.labId,
-                start: b.startAt.toISOString(),
-                end: b.endAt.toISOString(),
-                reason,
-                byMaintenance: true,
-              },
-            })),
-        );
-        await writeAudit(tx, [
-          {
-            actorId: actor.id,
-            action: 'maintenance.create',
-            entityType: 'maintenance',
-            entityId: window!.id,
-            labId: machine.labId,
-            details: { machineId: machine.id, start: body.start, end: body.end, reason, cancelledBookings: cancelled.map((b) => b.id) },
-          },
-          ...cancelled.map((b) => ({
-            actorId: actor.id,
-            action: 'booking.cancel',
-            entityType: 'booking' as const,
-            entityId: b.id,
-            labId: machine.labId,
-            details: { reason, maintenanceId: window!.id },
-          })),
-        ]);
+        const cancelled = await deps.bookings.transitions.cancelSelected(tx, selection, {
+          by: actor.id,
+          reason,
+          cause: 'maintenance',
+          details: { maintenanceId: window!.id },
+        });
+        await audit.write(tx, {
+          actorId: actor.id,
+          action: 'maintenance.create',
+          entityType: 'maintenance',
+          entityId: window!.id,
+          labId: machine.labId,
+          details: { machineId: machine.id, start: body.start, end: body.end, reason, cancelledBookings: cancelled.map((b) => b.id) },
+        });
         return { window: window!, cancelled };
       });
       labEvents.publish({ labId: machine.labId, kind: 'maintenance', machineIds: [machine.id] });
-      const names = await ownerNames(db, cancelled);
-      return {
-        maintenance: toApiWindow(window),
-        cancelledBookings: cancelled.map((b) => toApiBooking(b, b.userId ? (names.get(b.userId) ?? null) : null)),
-      };
+      return { maintenance: toApiWindow(window), cancelledBookings: await viewBookings(cancelled) };
     },
 
     /** Frees the window's time again; bookings it cancelled stay cancelled. */
@@ -245,7 +222,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
       requireLabManager(actor, window.labId);
       await db.transaction(async (tx) => {
         await tx.delete(maintenanceWindows).where(eq(maintenanceWindows.id, windowId));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance.delete',
           entityType: 'maintenance',
@@ -313,7 +290,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
             createdAt: now,
           })
           .returning();
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_log.create',
           entityType: 'maintenance',
@@ -352,7 +329,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
             createdAt: now,
           })
           .returning();
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.create',
           entityType: 'maintenance',
@@ -387,7 +364,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
           .update(maintenancePlans)
           .set({ ...next, ...(ruleChanged ? { dueNotifiedAt: null } : {}) })
           .where(eq(maintenancePlans.id, planId));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.update',
           entityType: 'maintenance',
@@ -404,7 +381,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
       const plan = await findPlan(machineId, planId);
       await db.transaction(async (tx) => {
         await tx.delete(maintenancePlans).where(eq(maintenancePlans.id, planId));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.delete',
           entityType: 'maintenance',
@@ -435,7 +412,7 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
             createdAt: now,
           })
           .returning();
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.done',
           entityType: 'maintenance',
@@ -450,7 +427,8 @@ export function createMaintenanceService(deps: { db: Db; clock: Clock; labEvents
 
     /** The lab's plans that are due now, for its managers and department staff. */
     async dueForLab(actor: Actor, labId: string): Promise<{ items: MaintenancePlan[]; total: number }> {
-      if (!mayReadLab(actor, labId)) throw forbidden('Only this lab’s managers may see due maintenance');
+      await deps.labs.find(labId);
+      if (!can(actor, 'lab.read_records', { labId })) throw forbidden('Only this lab’s managers may see due maintenance');
       const now = clock.now();
       const items = (await loadPlanStates(db, now, eq(machines.labId, labId))).map((s) => planView(s, now)).filter((p) => p.due);
       return { items, total: items.length };

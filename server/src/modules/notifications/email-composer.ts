@@ -11,7 +11,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { CreatedNotification, NotificationMailer } from '../../lib/notify.js';
 import { reasonInLocale } from '../../lib/system-reasons.js';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import { addBookingEvent, calendarText, itipMethodOf, memberLabel, newCalendar, uidHost, type ItipParties } from '../feeds/ical.js';
+import { addBookingEvent, calendarText, itipMethodOf, memberLabel, newCalendar, uidHost, type ItipParties } from '../../lib/ical.js';
 import { renderNotificationEmail, type EmailFacts } from './email-templates.js';
 
 function str(value: unknown): string | undefined {

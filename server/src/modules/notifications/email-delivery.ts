@@ -12,7 +12,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client.js';
 import { outbox } from '../../db/schema/index.js';
-import { uidHost } from '../feeds/ical.js';
+import { uidHost } from '../../lib/ical.js';
 
 const BATCH = 50;
 /** How long a claimed row stays invisible to other workers while it is being sent. */

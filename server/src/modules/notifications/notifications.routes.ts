@@ -15,11 +15,9 @@ import {
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { registerNotificationMailer } from '../../lib/notify.js';
 import livePlugin from '../../plugins/live.js';
 import { createEmailComposer } from './email-composer.js';
 import { createEmailDelivery } from './email-delivery.js';
-import { createNotificationService } from './notifications.service.js';
 import { createPasswordResetService } from './password-reset.service.js';
 import { runBookingReminders } from './reminders.js';
 
@@ -32,19 +30,21 @@ const DELIVERY_INTERVAL_MS = 5_000;
 
 const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
-  const service = createNotificationService({ db: app.db, clock: app.clock });
+  const service = app.notifications;
   const resets = createPasswordResetService({
     db: app.db,
     clock: app.clock,
     publicUrl: config.publicUrl,
     emailEnabled: Boolean(config.smtpUrl),
+    audit: app.audit,
+    accounts: app.accounts,
   });
 
   // ---------- background work ----------
   const offsets = config.reminderOffsetsMinutes?.length
     ? config.reminderOffsetsMinutes
     : [...DEFAULT_REMINDER_OFFSETS_MINUTES];
-  app.jobs.register('booking-reminders', (job, now) => runBookingReminders(job.db, now, offsets));
+  app.jobs.register('booking-reminders', (job, now) => runBookingReminders(job.db, job.notifier, now, offsets));
 
   if (config.smtpUrl) {
     const delivery = createEmailDelivery({
@@ -53,7 +53,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       mailFrom: config.mailFrom,
       publicUrl: config.publicUrl,
     });
-    const unregister = registerNotificationMailer(
+    const unregister = app.notifier.useMailer(
       createEmailComposer({ clock: app.clock, publicUrl: config.publicUrl, mailFrom: config.mailFrom }),
     );
     app.jobs.register('deliver-email', (_job, now) => delivery.deliverDue(now));

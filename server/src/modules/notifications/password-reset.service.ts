@@ -3,13 +3,13 @@
 // answers the same whether or not the email exists (the route also evens out the time).
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { outbox, passwordResets, users } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
+import type { AuditLog } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/password.js';
-import { revokedCredentials } from '../accounts/accounts.service.js';
 import { renderPasswordResetEmail } from './email-templates.js';
 
 export const RESET_VALID_MINUTES = 60;
@@ -23,7 +23,15 @@ export function hashResetToken(token: string): string {
 const invalidToken = () =>
   new DomainError(400, 'INVALID_TOKEN', 'This password reset link is invalid, used or expired');
 
-export function createPasswordResetService(deps: { db: Db; clock: Clock; publicUrl: string; emailEnabled: boolean }) {
+export function createPasswordResetService(deps: {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  emailEnabled: boolean;
+  audit: AuditLog;
+  accounts: Pick<FastifyInstance['accounts'], 'revokedCredentials'>;
+}) {
+  const { audit } = deps;
   const { db, clock, publicUrl, emailEnabled } = deps;
 
   return {
@@ -92,7 +100,7 @@ export function createPasswordResetService(deps: { db: Db; clock: Clock; publicU
         if (!reset) throw invalidToken();
         const [user] = await tx
           .update(users)
-          .set({ passwordHash, ...revokedCredentials() })
+          .set({ passwordHash, ...deps.accounts.revokedCredentials() })
           .where(and(eq(users.id, reset.userId), isNull(users.deletedAt)))
           .returning({ id: users.id });
         if (!user) throw invalidToken();
@@ -100,7 +108,7 @@ export function createPasswordResetService(deps: { db: Db; clock: Clock; publicU
           .update(passwordResets)
           .set({ usedAt: now })
           .where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: user.id,
           action: 'account.password_reset',
           entityType: 'account',

@@ -4,8 +4,8 @@
 // so a second run (or a second process) finds them and sends nothing again.
 import { and, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import type { Notifier } from '../../lib/notify.js';
 import { bookings, machines, notifications } from '../../db/schema/index.js';
-import { notify } from '../../lib/notify.js';
 
 const BATCH = 500;
 
@@ -46,6 +46,7 @@ function alreadyReminded(sent: SentReminder[], bookingId: string, start: string,
 
 export async function runBookingReminders(
   db: Db,
+  notifier: Notifier,
   now: Date,
   offsetsMinutes: readonly number[],
 ): Promise<{ created: number }> {
@@ -100,7 +101,7 @@ export async function runBookingReminders(
         return false;
       }
       if (alreadyReminded(await sentReminders(tx, [b.id]), b.id, start, offset)) return false;
-      await notify(tx, {
+      await notifier.notify(tx, {
         userId: locked.userId,
         kind: 'booking_reminder',
         data: {

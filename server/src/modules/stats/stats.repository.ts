@@ -7,7 +7,7 @@
 // module's code. Each lab's rows of the month are reached through a LATERAL subquery on that lab's
 // bounds, fenced with OFFSET 0, so that they always come from the per-lab indexes: the planner,
 // unable to see how few rows a month holds, would otherwise scan whole tables.
-import type { Period } from '@fablab/shared';
+import { APPROVED_STATUSES, type Period } from '@fablab/shared';
 import type { Database } from '../../db/client.js';
 
 export type StatsDb = Pick<Database, 'query'>;
@@ -115,7 +115,8 @@ export interface BookingSums extends Grouped {
   median: number | null;
 }
 
-const APPROVED = `('approved', 'checked_in', 'completed', 'no_show')`;
+/** The shared set as an SQL list (its members are fixed slugs, never input). */
+const APPROVED = `(${APPROVED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * Bookings of each lab's month. A booking that starts in the month counts in it (counts, the

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { XLSX_TYPE } from '../../plugins/openapi.js';
 import { exportFileName, statsToCsv, statsToXlsx } from './stats.export.js';
-import { createStatsService, type StatsScope } from './stats.service.js';
+import type { StatsScope } from './stats.service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
@@ -18,7 +18,7 @@ function scopeSlug(scope: StatsScope): string {
 
 // Routes of the stats module (see ../shared/API.md "Statistics").
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createStatsService({ database: app.database, clock: app.clock });
+  const service = app.stats;
   // Sign-in and role come before query validation: no token is 401 and a member 403, whatever the query.
   const guard = app.requireRole('manager', 'department', 'admin');
 

@@ -21,7 +21,7 @@ import type { Database } from '../../db/client.js';
 import { closures, labs, machines } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
-import type { Actor } from '../../plugins/auth.js';
+import type { Actor } from '../../plugins/policy.js';
 import { labOpenPeriods, splitByUtcDay, subtractPeriods, totalSeconds } from './open-hours.js';
 import {
   activeNewMembers,

@@ -16,10 +16,7 @@ import {
 } from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { emptyBodyAsObject } from './empty-body.js';
-import { findLab } from '../labs/labs.service.js';
-import { autoCheckOut, markNoShows } from './usage.jobs.js';
-import { createUsageService } from './usage.service.js';
+import { emptyBodyAsObject } from '../../lib/empty-body.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const IdParams = Type.Object({ id: Uuid });
@@ -27,10 +24,7 @@ const LabParams = Type.Object({ labId: Uuid });
 const secured = { security: [{ bearerAuth: [] }] };
 
 const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = createUsageService({ db: app.db, clock: app.clock, labEvents: app.labEvents });
-
-  app.jobs.register('mark-no-shows', markNoShows);
-  app.jobs.register('auto-check-out', autoCheckOut);
+  const service = app.usage;
 
   /** Public routes that say more to a signed-in manager; a stale token is read as anonymous. */
   async function optionalAuth(request: FastifyRequest, reply: FastifyReply) {
@@ -131,10 +125,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ListOf(Incident), ...errors },
       },
     },
-    async (request) => {
-      await findLab(app.db, request.params.labId);
-      return service.listIncidents(request.actor, request.params.labId, request.query);
-    },
+    async (request) => service.listIncidents(request.actor, request.params.labId, request.query),
   );
 
   app.get(

@@ -18,20 +18,17 @@ import {
   type WalkInBody,
 } from '@fablab/shared';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { FastifyInstance } from 'fastify';
+import type { DbOrTx } from '../../db/client.js';
 import { bookings, devices, incidents, labs, machines, maintenanceWindows, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
-import { writeAudit } from '../../lib/audit.js';
-import type { Clock } from '../../lib/clock.js';
 import { badRequest, conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
-import type { LabEvents } from '../../lib/events.js';
-import { notify } from '../../lib/notify.js';
-import { managesLab, type Actor } from '../../plugins/auth.js';
-import { hasValidCertification } from '../certifications/certification-rules.js';
-import { toApiBooking, type BookingRow } from './booking-view.js';
-import { labManagerIds } from './lab-managers.js';
+import { can, labManagerIds, managesLab, type Actor } from '../../plugins/policy.js';
+import { inTransaction } from '../../lib/transaction.js';
+import type { Core } from '../../plugins/core.js';
 
 export type UsageRow = typeof usageSessions.$inferSelect;
 type IncidentRow = typeof incidents.$inferSelect;
+type BookingRow = typeof bookings.$inferSelect;
 type MachineRow = typeof machines.$inferSelect;
 type LabRow = typeof labs.$inferSelect;
 
@@ -46,19 +43,8 @@ function refuseFutureEnd(endAt: Date, now: Date) {
   if (endAt.getTime() > now.getTime() + 60_000) throw unprocessable('IN_THE_FUTURE', 'A usage session cannot end after now');
 }
 
-/** May this caller see who used the machine (the member, the lab's managers, admins)? */
-export function maySeeNames(actor: Actor | undefined, row: { labId: string; userId: string | null }): boolean {
-  if (!actor) return false;
-  return managesLab(actor, row.labId) || (row.userId !== null && row.userId === actor.id);
-}
-
-/**
- * May this caller read a lab's records (usage, incidents, maintenance)? Its managers and admins,
- * and department staff, who read every lab but see names only where maySeeNames says so.
- */
-export function mayReadLab(actor: Actor, labId: string): boolean {
-  return actor.role === 'department' || managesLab(actor, labId);
-}
+/** May this caller see who used the machine (Decree 13: the member, the lab's managers, admins)? */
+const maySeeNames = (actor: Actor | undefined, row: { labId: string; userId: string | null }) => can(actor, 'person.see_name', row);
 
 /** Measured hours to the second (4 decimals); null where no switch measured the session. */
 function meterHours(secs: number | null): number | null {
@@ -153,8 +139,15 @@ async function refuseOverlap<T>(fn: () => Promise<T>): Promise<T> {
 
 export type UsageService = ReturnType<typeof createUsageService>;
 
-export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabEvents }) {
-  const { db, clock, labEvents } = deps;
+export interface UsageServiceDeps extends Core {
+  bookings: FastifyInstance['bookings'];
+  certifications: FastifyInstance['certifications'];
+  labs: FastifyInstance['labs'];
+  machines: FastifyInstance['machines'];
+}
+
+export function createUsageService(deps: UsageServiceDeps) {
+  const { db, clock, labEvents, audit, notifier, bookings: bookingService } = deps;
 
   async function bookingContext(bookingId: string): Promise<{ booking: BookingRow; machine: MachineRow; lab: LabRow }> {
     const [row] = await db
@@ -168,14 +161,10 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
   }
 
   /** The owner and the lab's managers act on a booking; others who may read it get 403, the rest 404. */
-  function bookingRole(actor: Actor, booking: BookingRow): { isOwner: boolean; isManager: boolean } {
-    const isOwner = booking.userId !== null && booking.userId === actor.id;
-    const isManager = managesLab(actor, booking.labId);
-    if (!isOwner && !isManager) {
-      if (actor.role === 'department') throw forbidden('Only the member or the lab’s managers may do this');
-      throw notFound('Booking');
-    }
-    return { isOwner, isManager };
+  function bookingRole(actor: Actor, booking: BookingRow): void {
+    if (can(actor, 'booking.act', booking)) return;
+    if (can(actor, 'booking.read', booking)) throw forbidden('Only the member or the lab’s managers may do this');
+    throw notFound('Booking');
   }
 
   async function findSession(id: string): Promise<UsageRow> {
@@ -212,7 +201,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       }
       if (machine.status !== 'available') throw unprocessable('MACHINE_UNAVAILABLE', 'The machine is out of service');
       if (machine.requiresCertification) {
-        const valid = await hasValidCertification(db, {
+        const valid = await deps.certifications.hasValid(db, {
           userId: booking.userId,
           labId: booking.labId,
           machineType: machine.type,
@@ -228,14 +217,8 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       if (!owner) throw conflict('INVALID_STATE', 'The booking’s member no longer exists');
 
       const { updated, session } = await refuseOverlap(() =>
-        db.transaction(async (tx) => {
-          // The state guard in the WHERE makes a racing check-in, cancel or no-show lose cleanly.
-          const [updated] = await tx
-            .update(bookings)
-            .set({ status: 'checked_in', updatedAt: now })
-            .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'approved')))
-            .returning();
-          if (!updated) throw conflict('INVALID_STATE', 'The booking is no longer approved');
+        inTransaction(db, async (tx) => {
+          const updated = await bookingService.transitions.checkIn(tx, actor.id, booking, {});
           const [session] = await tx
             .insert(usageSessions)
             .values({
@@ -251,20 +234,11 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
               createdAt: now,
             })
             .returning();
-          await writeAudit(tx, {
-            actorId: actor.id,
-            action: 'booking.check_in',
-            entityType: 'booking',
-            entityId: booking.id,
-            labId: booking.labId,
-            details: { usageSessionId: session!.id },
-          });
           return { updated, session: session! };
         }),
       );
-      labEvents.publish({ labId: booking.labId, kind: 'usage', machineIds: [booking.machineId] });
       return {
-        ...toApiBooking(updated, owner),
+        ...bookingService.view(updated, owner ? { userName: owner.fullName, userEmail: owner.email } : undefined),
         usageSession: toApiUsage(session, [], { show: true, userName: owner.fullName }),
       };
     },
@@ -276,13 +250,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       if (booking.status !== 'checked_in') {
         throw conflict('INVALID_STATE', `A ${booking.status} booking cannot be checked out`);
       }
-      const { updated, session } = await db.transaction(async (tx) => {
-        const [updated] = await tx
-          .update(bookings)
-          .set({ status: 'completed', updatedAt: now })
-          .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'checked_in')))
-          .returning();
-        if (!updated) throw conflict('INVALID_STATE', 'The booking is no longer checked in');
+      const { updated, session } = await inTransaction(db, async (tx) => {
         const [open] = await tx
           .select()
           .from(usageSessions)
@@ -298,20 +266,12 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
           .where(eq(usageSessions.id, open.id))
           .returning();
         await insertMaterials(tx, open.id, body.materials);
-        await writeAudit(tx, {
-          actorId: actor.id,
-          action: 'booking.check_out',
-          entityType: 'booking',
-          entityId: booking.id,
-          labId: booking.labId,
-          details: { usageSessionId: open.id, materials: body.materials ?? [] },
-        });
+        const updated = await bookingService.transitions.checkOut(tx, actor.id, booking, { usageSessionId: open.id, materials: body.materials ?? [] });
         return { updated, session: closed! };
       });
-      labEvents.publish({ labId: booking.labId, kind: 'usage', machineIds: [booking.machineId] });
       const owner = await ownerName(updated.userId);
       const [view] = await viewSessions(db, [session], actor);
-      return { ...toApiBooking(updated, owner), usageSession: view! };
+      return { ...bookingService.view(updated, owner ? { userName: owner.fullName, userEmail: owner.email } : undefined), usageSession: view! };
     },
 
     /** A walk-in (or any use without a booking) recorded by the lab's manager; past and after-hours use are fine. */
@@ -350,7 +310,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       }
 
       const session = await refuseOverlap(() =>
-        db.transaction(async (tx) => {
+        inTransaction(db, async (tx) => {
           const [row] = await tx
             .insert(usageSessions)
             .values({
@@ -366,7 +326,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
             })
             .returning();
           await insertMaterials(tx, row!.id, body.materials);
-          await writeAudit(tx, {
+          await audit.write(tx, {
             actorId: actor.id,
             action: 'usage.create',
             entityType: 'usage',
@@ -391,7 +351,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       const [user] = await db.select({ category: users.category, gender: users.gender }).from(users).where(eq(users.id, actor.id));
       if (!user) throw notFound('User');
       const session = await refuseOverlap(() =>
-        db.transaction(async (tx) => {
+        inTransaction(db, async (tx) => {
           const [row] = await tx
             .insert(usageSessions)
             .values({
@@ -405,7 +365,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
               createdAt: now,
             })
             .returning();
-          await writeAudit(tx, {
+          await audit.write(tx, {
             actorId: actor.id,
             action: 'usage.create',
             entityType: 'usage',
@@ -431,14 +391,14 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       if (current.bookingId) throw conflict('INVALID_STATE', 'A booking’s session ends by checking the booking out');
       const now = clock.now();
       const endAt = new Date(Math.max(now.getTime(), current.startAt.getTime() + MIN_SESSION_MS));
-      const session = await db.transaction(async (tx) => {
+      const session = await inTransaction(db, async (tx) => {
         const [row] = await tx
           .update(usageSessions)
           .set({ endAt })
           .where(and(eq(usageSessions.id, sessionId), isNull(usageSessions.endAt)))
           .returning();
         if (!row) throw conflict('INVALID_STATE', 'The usage session has already ended');
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'usage.end',
           entityType: 'usage',
@@ -465,7 +425,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
       const endAt = body.end ? new Date(body.end) : new Date(Math.max(now.getTime(), current.startAt.getTime() + MIN_SESSION_MS));
       if (endAt <= current.startAt) throw badRequest('VALIDATION_ERROR', 'end must be after the session’s start');
       if (body.end) refuseFutureEnd(endAt, now);
-      const session = await db.transaction(async (tx) => {
+      const session = await inTransaction(db, async (tx) => {
         const [row] = await tx
           .update(usageSessions)
           .set({ endAt, note: appendNote(current.note, body.note) })
@@ -473,7 +433,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
           .returning();
         if (!row) throw conflict('INVALID_STATE', 'The usage session has already ended');
         await insertMaterials(tx, row.id, body.materials);
-        await writeAudit(tx, {
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'usage.end',
           entityType: 'usage',
@@ -538,8 +498,10 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
         throw notFound('Usage session');
       }
       const [machine] = await db.select().from(machines).where(eq(machines.id, session.machineId));
-      const putOutOfService = Boolean(body.putOutOfService) && machine!.status === 'available';
-      const incident = await db.transaction(async (tx) => {
+      // Only the lab's managers take a machine out of service; a member's request reaches them as such.
+      const requested = Boolean(body.putOutOfService);
+      const putOutOfService = requested && can(actor, 'lab.manage', session) && machine!.status === 'available';
+      const incident = await inTransaction(db, async (tx) => {
         const [row] = await tx
           .insert(incidents)
           .values({
@@ -553,18 +515,8 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
             createdAt: clock.now(),
           })
           .returning();
-        if (putOutOfService) {
-          await tx.update(machines).set({ status: 'out_of_service' }).where(eq(machines.id, session.machineId));
-          await writeAudit(tx, {
-            actorId: actor.id,
-            action: 'machine.update',
-            entityType: 'machine',
-            entityId: session.machineId,
-            labId: session.labId,
-            details: { status: 'out_of_service', incidentId: row!.id },
-          });
-        }
-        await writeAudit(tx, {
+        if (putOutOfService) await deps.machines.putOutOfService(tx, actor.id, machine!, { incidentId: row!.id });
+        await audit.write(tx, {
           actorId: actor.id,
           action: 'usage.incident',
           entityType: 'usage',
@@ -573,7 +525,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
           details: { incidentId: row!.id, kind: body.kind, putOutOfService },
         });
         const managers = await labManagerIds(tx, session.labId);
-        await notify(
+        await notifier.notify(
           tx,
           managers.map((userId) => ({
             userId,
@@ -586,6 +538,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
               labId: session.labId,
               kind: body.kind,
               putOutOfService,
+              ...(requested && !putOutOfService ? { outOfServiceRequested: true } : {}),
               reportedBy: actor.id,
             },
           })),
@@ -597,7 +550,8 @@ export function createUsageService(deps: { db: Db; clock: Clock; labEvents: LabE
     },
 
     async listIncidents(actor: Actor, labId: string, page: { limit?: number; offset?: number }): Promise<{ items: Incident[]; total: number }> {
-      if (!mayReadLab(actor, labId)) throw forbidden('Only this lab’s managers may see its incidents');
+      await deps.labs.find(labId);
+      if (!can(actor, 'lab.read_records', { labId })) throw forbidden('Only this lab’s managers may see its incidents');
       const condition = eq(incidents.labId, labId);
       const [rows, [totalRow]] = await Promise.all([
         db

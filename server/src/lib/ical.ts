@@ -19,7 +19,7 @@ import ical, {
   type ICalCalendar,
 } from 'ical-generator';
 import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
-import { reasonInLocale } from '../../lib/system-reasons.js';
+import { reasonInLocale } from './system-reasons.js';
 
 export interface IcalBooking {
   id: string;

@@ -1,0 +1,136 @@
+// Who may do what, and which fields of a record a caller sees. Every permission in the server is
+// decided here: routes and services ask `can(actor, action, resource)` and never re-derive a rule
+// from roles themselves. The authorization-matrix test walks the same table.
+import type { Role } from '@fablab/shared';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ErrorCode } from '@fablab/shared';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { labManagers, users } from '../db/schema/index.js';
+import { forbidden } from '../lib/errors.js';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  managedLabIds: string[];
+  fullName: string;
+  email: string;
+  locale: 'vi' | 'en';
+}
+
+/** What an action is about: the lab it happens in and the member it concerns, where there is one. */
+export interface Resource {
+  labId?: string | null;
+  userId?: string | null;
+}
+
+type Rule = (actor: Actor, resource: Resource) => boolean;
+
+/** A lab's managers, and every admin (an admin may do whatever a lab's manager may, in every lab). */
+function manages(actor: Actor, resource: Resource): boolean {
+  if (!resource.labId) return false;
+  return actor.role === 'admin' || (actor.role === 'manager' && actor.managedLabIds.includes(resource.labId));
+}
+
+function owns(actor: Actor, resource: Resource): boolean {
+  return resource.userId !== undefined && resource.userId !== null && resource.userId === actor.id;
+}
+
+const isRole =
+  (...roles: Role[]): Rule =>
+  (actor) =>
+    roles.includes(actor.role);
+
+export const RULES = {
+  // Labs and their machines, devices, closures, maintenance, certifications, walk-ins.
+  'lab.manage': manages,
+  'lab.create': isRole('admin'),
+  /** Slug, names, host and zone: what other systems key on, so only admins change them. */
+  'lab.edit_identity': isRole('admin'),
+  /** Usage, incidents, maintenance records: the lab's managers and the department (without names). */
+  'lab.read_records': (a, r) => a.role === 'department' || manages(a, r),
+  'lab.read_audit': (a, r) => (r.labId ? manages(a, r) : a.role === 'admin'),
+  /** Statistics of one lab (labId given) or of the network (not given). */
+  'stats.read': (a, r) =>
+    a.role === 'department' || a.role === 'admin' || (r.labId ? manages(a, r) : a.role === 'manager'),
+  /** A lab's feed of all bookings and maintenance: people who manage some lab. */
+  'feed.labs': isRole('manager', 'admin'),
+
+  // Bookings.
+  'booking.read': (a, r) => owns(a, r) || manages(a, r) || a.role === 'department' || a.role === 'admin',
+  /** Cancel, reschedule, check in, check out: the owner or the lab's managers. */
+  'booking.act': (a, r) => owns(a, r) || manages(a, r),
+  /** Approve, reject; book for someone else; a class or a series; act past the cut-off. */
+  'booking.decide': manages,
+  /** Department and admin accounts report and administer; they do not book machines for themselves. */
+  'booking.for_self': isRole('member', 'manager'),
+  /** The managers' exemption from certification, for the bookings they make and hold themselves. */
+  'certification.exempt': manages,
+
+  // People (Decree 13/2023): names, emails, member ids and free text that may name people.
+  'person.see_name': (a, r) => owns(a, r) || manages(a, r),
+  'person.see_personal_data': (a, r) => a.role !== 'department' || owns(a, r),
+
+  // Accounts and cards.
+  'users.search': isRole('admin', 'manager'),
+  'users.administer': isRole('admin'),
+  'card.assign': isRole('admin', 'manager'),
+  'card.read': (a, r) => owns(a, r) || a.role === 'manager' || a.role === 'admin',
+  'certification.read_others': isRole('admin', 'manager'),
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof RULES;
+
+export function can(actor: Actor | undefined, action: Action, resource: Resource = {}): boolean {
+  if (!actor) return false;
+  return RULES[action](actor, resource);
+}
+
+/** 403 unless the actor may; for callers that already know the resource is visible to them. */
+export function requireCan(actor: Actor, action: Action, resource: Resource, message: string, code?: ErrorCode): void {
+  if (!can(actor, action, resource)) throw forbidden(message, code);
+}
+
+/** Shorthand for the commonest question. */
+export function managesLab(actor: Actor | undefined, labId: string): boolean {
+  return can(actor, 'lab.manage', { labId });
+}
+
+/** 403 unless the actor manages the lab (the resource being visible to them already). */
+export function requireLabManager(actor: Actor, labId: string): void {
+  requireCan(actor, 'lab.manage', { labId }, 'Only this lab’s managers may do this');
+}
+
+/**
+ * The people who manage a lab now (its managers' usable accounts; admins are not told of every
+ * booking): those told of pending bookings, incidents and due maintenance.
+ */
+export async function labManagerIds(db: DbOrTx, labId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(labManagers)
+    .innerJoin(users, eq(users.id, labManagers.userId))
+    .where(and(eq(labManagers.labId, labId), eq(users.role, 'manager'), eq(users.disabled, false), isNull(users.deletedAt)));
+  return rows.map((r) => r.id);
+}
+
+export interface Policy {
+  can: typeof can;
+  requireCan: typeof requireCan;
+  managesLab: typeof managesLab;
+  labManagerIds: typeof labManagerIds;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    policy: Policy;
+  }
+}
+
+export default fp(
+  async function policy(app: FastifyInstance) {
+    app.decorate('policy', { can, requireCan, managesLab, labManagerIds });
+  },
+  { name: 'policy' },
+);
