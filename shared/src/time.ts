@@ -336,6 +336,18 @@ export function isOnSlotGrid(at: Date, zone: string, slotMinutes: number): boole
 }
 
 /** [start, end) of a month `YYYY-MM` in the zone: first instants of its first day and the next month's. */
+/**
+ * The first instant of the lab's slot grid at or after `at` (the grid is anchored at local
+ * midnight; on a day the clocks change, as isOnSlotGrid decides). Minute steps: at most a slot
+ * and an hour of them.
+ */
+export function nextSlotStart(at: Date, zone: string, slotMinutes: number): Date {
+  let t = Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS;
+  const last = t + (slotMinutes + 60) * MINUTE_MS;
+  for (; t <= last; t += MINUTE_MS) if (isOnSlotGrid(new Date(t), zone, slotMinutes)) return new Date(t);
+  return new Date(t);
+}
+
 export function monthBounds(month: string, zone: string): Period {
   const first = `${month}-01`;
   const next = DateTime.fromISO(first, { zone: 'utc' }).plus({ months: 1 }).toISODate() as string;

@@ -115,6 +115,17 @@ export async function labManagerIds(db: DbOrTx, labId: string): Promise<string[]
   return rows.map((r) => r.id);
 }
 
+/** Whether this account (not the caller: a booking's owner, say) manages the lab now. */
+export async function userManagesLab(db: DbOrTx, userId: string, labId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ role: users.role, managed: labManagers.labId })
+    .from(users)
+    .leftJoin(labManagers, and(eq(labManagers.userId, users.id), eq(labManagers.labId, labId)))
+    .where(eq(users.id, userId));
+  if (!row) return false;
+  return row.role === 'admin' || (row.role === 'manager' && row.managed !== null);
+}
+
 export interface Policy {
   can: typeof can;
   requireCan: typeof requireCan;

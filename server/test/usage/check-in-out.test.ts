@@ -144,11 +144,14 @@ describe('check-in and check-out', () => {
     expect(new Date(out.json().usageSession.end).getTime()).toBeGreaterThan(new Date(local('13:00')).getTime());
   });
 
-  it('refuses a check-in where another session is still open on the machine', async () => {
+  it('refuses a check-in where another booking’s session is still in its time on the machine', async () => {
     const { machine, member } = await setup();
-    await insertSession(ctx, { machine, start: local('08:00'), end: null });
+    const other = await ctx.createUser();
+    const earlier = await insertBooking(ctx, { machine, userId: other.id, start: local('09:00'), end: local('10:00') });
+    await insertSession(ctx, { machine, userId: other.id, bookingId: earlier.id, start: local('09:00'), end: null });
     const booking = await insertBooking(ctx, { machine, userId: member.id, start: local('10:00'), end: local('11:00') });
-    clock.set(local('10:00'));
+    // Early, within the check-in window, while the earlier booking still runs.
+    clock.set(local('09:50'));
     const res = await ctx.injectAs(member, { method: 'POST', url: `/api/bookings/${booking.id}/check-in` });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('USAGE_CONFLICT');

@@ -8,9 +8,10 @@ import {
   type MachineAvailability,
 } from '@fablab/shared';
 import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import type { LabCache } from '../../lib/lab-cache.js';
-import { loadLabContext, type LabContext } from './booking-rules.js';
+import { loadLabContext, openSessionHoldsUntil, type LabContext } from './booking-rules.js';
 import { createBookingRepository, type MachineRow } from './bookings.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -28,7 +29,7 @@ const clip = (d: Date, from: Date, to: Date) => (d < from ? from : d > to ? to :
  * Answers arrive serialized (UTF-8 JSON), as the cache keeps them: a kept answer is written to
  * every calendar that asks as the same bytes, with nothing built, encoded or copied again.
  */
-export function createAvailabilityService(deps: { db: Db; answers: LabCache<Buffer>; labContexts: LabCache<LabContext> }) {
+export function createAvailabilityService(deps: { db: Db; clock: Clock; answers: LabCache<Buffer>; labContexts: LabCache<LabContext> }) {
   const { answers: cache } = deps;
   const labContext = (labId: string) => deps.labContexts.get(labId, labId, () => loadLabContext(deps.db, labId));
   const repo = createBookingRepository(deps.db);
@@ -40,9 +41,10 @@ export function createAvailabilityService(deps: { db: Db; answers: LabCache<Buff
     to: Date,
   ): Promise<Map<string, BusyInterval[]>> {
     const ids = machines.map((m) => m.id);
-    const [occupied, maintenance] = await Promise.all([
+    const [occupied, maintenance, open] = await Promise.all([
       repo.occupiedBetween(ids, from, to),
       repo.maintenanceBetween(ids, from, to),
+      repo.openSessions(ids),
     ]);
     const closed = closedPeriodsBetween(from, to, lab.row.openingHours, lab.closures, lab.zone);
     const busy = new Map<string, Array<{ start: Date; end: Date; kind: BusyInterval['kind'] }>>(
@@ -50,6 +52,11 @@ export function createAvailabilityService(deps: { db: Db; answers: LabCache<Buff
     );
     for (const b of occupied) busy.get(b.machineId)?.push({ start: b.startAt, end: b.occupiedUntil, kind: 'booking' });
     for (const w of maintenance) busy.get(w.machineId)?.push({ start: w.startAt, end: w.endAt, kind: 'maintenance' });
+    // Someone at the machine now holds it as a booking does, until the next slot (as the rules say).
+    const byId = new Map(machines.map((m) => [m.id, m]));
+    for (const s of open) {
+      busy.get(s.machineId)?.push({ start: s.startAt, end: openSessionHoldsUntil(byId.get(s.machineId)!, lab, deps.clock.now()), kind: 'booking' });
+    }
     const result = new Map<string, BusyInterval[]>();
     for (const [id, list] of busy) {
       result.set(

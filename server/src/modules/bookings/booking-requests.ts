@@ -1,6 +1,6 @@
 // A member's (or a manager's) booking: asking for a slot, and moving it or editing its note.
 import type { Booking, CreateBookingBody, UpdateBookingBody } from '@fablab/shared';
-import { forbidden, notFound } from '../../lib/errors.js';
+import { forbidden, notFound, unauthorized } from '../../lib/errors.js';
 import { can, type Actor } from '../../plugins/policy.js';
 import type { BookingCore } from './booking-core.js';
 import { checkBookingRules, isOverlapError, bookingConflict, loadSubject, occupiedUntil, refuseAfterCutoff, type BookingSubject } from './booking-rules.js';
@@ -28,7 +28,11 @@ export function createBookingRequests(core: BookingCore, visibleBooking: (actor:
         // (which locks it first too) and this booking take turns, so none outlives its owner.
         const subjectId = forSomeoneElse ? body.userId! : actor.id;
         await repo.lockMember(subjectId, tx);
-        const subject: BookingSubject = await loadSubject(tx, subjectId, machine.labId, { mustBeActive: true });
+        const subject: BookingSubject = await loadSubject(tx, subjectId, machine.labId, {
+          mustBeActive: true,
+          // The caller's own account was deleted or disabled while this request waited.
+          gone: forSomeoneElse ? undefined : () => unauthorized('This sign-in is no longer valid'),
+        });
         const lab = await core.labContext(tx, machine.labId);
 
         await checkBookingRules(tx, { machine, lab, subject, start, end }, now, core.certified);

@@ -9,6 +9,7 @@ import {
   isoWeekBounds,
   localDate,
   localInstant,
+  nextSlotStart,
   openPeriodsBetween,
   type LabSettings,
 } from '@fablab/shared';
@@ -79,10 +80,10 @@ export async function loadSubject(
   db: DbOrTx,
   userId: string,
   labId: string,
-  opts: { mustBeActive: boolean },
+  opts: { mustBeActive: boolean; gone?: () => Error },
 ): Promise<BookingSubject> {
   const member = await createBookingRepository(db).findMember(userId);
-  if (!member || (opts.mustBeActive && !member.active)) throw notFound('User');
+  if (!member || (opts.mustBeActive && !member.active)) throw opts.gone ? opts.gone() : notFound('User');
   refuseNonMakerAccount(member.role, false);
   return {
     id: member.id,
@@ -199,6 +200,19 @@ export async function checkBookingRules(db: DbOrTx, c: BookingCandidate, now: Da
   if (await repo.maintenanceOverlaps(machine.id, start, occupiedUntil(machine, end))) {
     throw conflict('MAINTENANCE_CONFLICT', `${machine.name} is under maintenance then`);
   }
+
+  // Someone at the machine now (a walk-in, or a session that ran over) holds it until the next
+  // slot starts: the calendar shows that time busy, and the next slot's member, at check-in,
+  // closes the session that ran over.
+  if ((await repo.openSessionStart(machine.id)) !== undefined && start < openSessionHoldsUntil(machine, lab, now)) {
+    throw conflict('BOOKING_CONFLICT', `${machine.name} is in use now`);
+  }
+}
+
+/** Until when an open usage session holds its machine against new bookings: the next slot's start. */
+export function openSessionHoldsUntil(machine: Pick<MachineRow, 'slotMinutes'>, lab: Pick<LabContext, 'zone'>, now: Date): Date {
+  // Strictly after now: at 09:00 sharp the 09:00 slot is the one in use.
+  return nextSlotStart(new Date(now.getTime() + 1), lab.zone, machine.slotMinutes);
 }
 
 /** The instant a booking of the machine stops holding it: its end plus the machine's buffer. */

@@ -1,5 +1,5 @@
 import { QUOTA_COUNTED_STATUSES, SLOT_HOLDING_STATUSES, type BookingStatus } from '@fablab/shared';
-import { and, asc, count, eq, gt, gte, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   bookingSeries,
@@ -10,6 +10,7 @@ import {
   labs,
   machines,
   maintenanceWindows,
+  usageSessions,
   users,
 } from '../../db/schema/index.js';
 
@@ -174,6 +175,25 @@ export function createBookingRepository(db: DbOrTx) {
         )
         .limit(1);
       return row !== undefined;
+    },
+
+    /** The start of the machine's open usage session (someone at it now, no end yet), if there is one. */
+    async openSessionStart(machineId: string, tx: DbOrTx = db): Promise<Date | undefined> {
+      const [row] = await tx
+        .select({ startAt: usageSessions.startAt })
+        .from(usageSessions)
+        .where(and(eq(usageSessions.machineId, machineId), isNull(usageSessions.endAt)))
+        .limit(1);
+      return row?.startAt;
+    },
+
+    /** Open usage sessions of these machines. */
+    async openSessions(machineIds: string[], tx: DbOrTx = db): Promise<Array<{ machineId: string; startAt: Date }>> {
+      if (machineIds.length === 0) return [];
+      return tx
+        .select({ machineId: usageSessions.machineId, startAt: usageSessions.startAt })
+        .from(usageSessions)
+        .where(and(inArray(usageSessions.machineId, machineIds), isNull(usageSessions.endAt)));
     },
 
     async insertBooking(values: NewBookingRow, tx: DbOrTx = db): Promise<BookingRow> {

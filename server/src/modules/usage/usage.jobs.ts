@@ -24,11 +24,27 @@ function claimable(tx: Tx, status: 'approved' | 'checked_in', column: typeof boo
 }
 
 /**
+ * Someone else's session on the booking's machine during its check-in grace: the member could
+ * not have started, so they are no no-show.
+ */
+const blockedBySession = sql`exists (select 1 from ${usageSessions} where ${usageSessions.machineId} = ${bookings.machineId}
+  and ${usageSessions.bookingId} is distinct from ${bookings.id}
+  and ${usageSessions.startAt} < ${bookings.startAt} + ${noShowGrace}
+  and coalesce(${usageSessions.endAt}, 'infinity'::timestamptz) > ${bookings.startAt})`;
+
+/**
  * An approved booking nobody checked in by its start plus the lab's grace period becomes a
- * no-show; it stops holding its slot, and its owner is told.
+ * no-show; it stops holding its slot, and its owner is told. Not while someone else's session
+ * kept the member from the machine.
  */
 export async function markNoShows(app: FastifyInstance, now: Date): Promise<{ marked: number; bookingIds: string[] }> {
-  const marked = await inTransaction(app.db, (tx) => app.bookings.transitions.markNoShows(tx, sql`${claimable(tx, 'approved', bookings.startAt, now)}`, now));
+  const marked = await inTransaction(app.db, (tx) =>
+    app.bookings.transitions.markNoShows(
+      tx,
+      sql`${tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.status, 'approved'), sql`${bookings.startAt} + ${noShowGrace} <= ${at(now)}`, sql`not ${blockedBySession}`)).for('update', { skipLocked: true })}`,
+      now,
+    ),
+  );
   return { marked: marked.length, bookingIds: marked.map((b) => b.id) };
 }
 

@@ -19,10 +19,10 @@ import {
 } from '@fablab/shared';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { DbOrTx } from '../../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { bookings, devices, incidents, labs, machines, maintenanceWindows, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
 import { badRequest, conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
-import { can, labManagerIds, managesLab, type Actor } from '../../plugins/policy.js';
+import { can, labManagerIds, managesLab, userManagesLab, type Actor } from '../../plugins/policy.js';
 import { inTransaction } from '../../lib/transaction.js';
 import type { Core } from '../../plugins/core.js';
 
@@ -183,6 +183,60 @@ export function createUsageService(deps: UsageServiceDeps) {
     return u ?? null;
   }
 
+  /**
+   * The machine's open session of someone else, closed as the next booking's member checks in:
+   * a session of a booking whose time is over (they forgot to check out), or a walk-in (which
+   * holds the machine only until the next slot). Another booking's session still in its time is
+   * a real conflict and stays (USAGE_CONFLICT).
+   */
+  async function closeOverrun(tx: Tx, booking: BookingRow, now: Date): Promise<void> {
+    const [open] = await tx
+      .select({ session: usageSessions, bookingEnd: bookings.endAt })
+      .from(usageSessions)
+      .leftJoin(bookings, eq(bookings.id, usageSessions.bookingId))
+      .where(and(eq(usageSessions.machineId, booking.machineId), isNull(usageSessions.endAt)))
+      .for('update', { of: usageSessions });
+    if (!open || open.session.bookingId === booking.id) return;
+    if (open.bookingEnd && open.bookingEnd > now) return;
+    const endAt = new Date(Math.max(now.getTime(), open.session.startAt.getTime() + MIN_SESSION_MS));
+    await tx.update(usageSessions).set({ endAt, closedBySystem: true }).where(eq(usageSessions.id, open.session.id));
+    if (open.session.bookingId) {
+      const previous = await bookingService.lock(open.session.bookingId, tx);
+      if (previous?.status === 'checked_in') {
+        await bookingService.transitions.checkOut(tx, null, previous, { usageSessionId: open.session.id, closedBySystem: true, closedFor: booking.id });
+      }
+    } else {
+      await audit.write(tx, {
+        actorId: null,
+        action: 'usage.end',
+        entityType: 'usage',
+        entityId: open.session.id,
+        labId: open.session.labId,
+        details: { end: endAt.toISOString(), closedBySystem: true, closedFor: booking.id },
+      });
+    }
+  }
+
+  /**
+   * Times are typed to the minute, sessions end to the second: the next visitor recorded at the
+   * minute the previous session ended starts when it ended, not inside it.
+   */
+  async function afterPreviousSession(machineId: string, start: Date): Promise<Date> {
+    const [previous] = await db
+      .select({ endAt: usageSessions.endAt })
+      .from(usageSessions)
+      .where(
+        and(
+          eq(usageSessions.machineId, machineId),
+          lt(usageSessions.startAt, start),
+          gt(usageSessions.endAt, start),
+          lte(usageSessions.endAt, new Date(start.getTime() + 60_000)),
+        ),
+      )
+      .limit(1);
+    return previous?.endAt ?? start;
+  }
+
   return {
     async checkIn(actor: Actor, bookingId: string): Promise<BookingWithUsage> {
       const now = clock.now();
@@ -200,7 +254,9 @@ export function createUsageService(deps: UsageServiceDeps) {
         throw unprocessable('CHECK_IN_WINDOW', `Check-in opens ${settings.checkInEarlyMinutes} minutes before the start`);
       }
       if (machine.status !== 'available') throw unprocessable('MACHINE_UNAVAILABLE', 'The machine is out of service');
-      if (machine.requiresCertification) {
+      // The managers' exemption holds at check-in as it did at booking: a class or series a
+      // manager booked (and holds) is checked in without a certification of the manager's own.
+      if (machine.requiresCertification && !(await userManagesLab(db, booking.userId, booking.labId))) {
         const valid = await deps.certifications.hasValid(db, {
           userId: booking.userId,
           labId: booking.labId,
@@ -218,6 +274,7 @@ export function createUsageService(deps: UsageServiceDeps) {
 
       const { updated, session } = await refuseOverlap(() =>
         inTransaction(db, async (tx) => {
+          await closeOverrun(tx, booking, now);
           const updated = await bookingService.transitions.checkIn(tx, actor.id, booking, {});
           const [session] = await tx
             .insert(usageSessions)
@@ -281,7 +338,7 @@ export function createUsageService(deps: UsageServiceDeps) {
       if (!machine) throw notFound('Machine');
       if (!managesLab(actor, machine.labId)) throw forbidden('Only this lab’s managers may record walk-in use');
       if (body.userId && body.guest) throw badRequest('VALIDATION_ERROR', 'Give either userId or guest, not both');
-      const startAt = new Date(body.start);
+      const startAt = await afterPreviousSession(machine.id, new Date(body.start));
       const endAt = body.end ? new Date(body.end) : null;
       if (endAt && endAt <= startAt) throw badRequest('VALIDATION_ERROR', 'end must be after start');
       // It records what happened: it may have started now, not later.
