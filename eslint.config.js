@@ -3,7 +3,20 @@ import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+
+// A server module reaches another only through its service (app.<feature>, typed by the plugin's
+// declaration): no module imports another module's files.
+const serverModules = readdirSync(new URL('./server/src/modules', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const serverModuleZones = serverModules.map((name) => ({
+  target: `./server/src/modules/${name}`,
+  from: './server/src/modules',
+  except: [`./${name}`],
+  message: 'Reach another module through its service on the app (app.<feature>), not its files.',
+}));
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'migrations/**', 'web/test-results/**', 'bench-results/**', 'coverage/**'] },
@@ -24,6 +37,10 @@ export default tseslint.config(
       'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
       'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true, noWarnOnMultipleProjects: true, project: ['server/tsconfig.json', 'shared/tsconfig.json', 'web/tsconfig.json'] })],
     },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: serverModuleZones }] },
   },
   {
     files: ['web/src/**/*.{ts,tsx}'],
