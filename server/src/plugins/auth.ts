@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import fp from 'fastify-plugin';
 import { labManagers, users } from '../db/schema/index.js';
 import { forbidden, unauthorized } from '../lib/errors.js';
-import type { Actor } from './policy.js';
+import { can, type Action, type Actor } from './policy.js';
 
 export type { Actor } from './policy.js';
 
@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     authenticate: preHandlerAsyncHookHandler;
     requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
+    /** Signed in, and allowed the action by the policy (for actions about no one resource). */
+    requireAllowed(action: Action): preHandlerAsyncHookHandler;
     signToken(user: { id: string; tokenVersion: string }): string;
   }
   interface FastifyRequest {
@@ -92,6 +94,13 @@ export default fp(
       return async function requireRole(request: FastifyRequest, reply: FastifyReply) {
         if (!request.actor) await app.authenticate.call(app, request, reply);
         if (!roles.includes(request.actor.role)) throw forbidden();
+      };
+    });
+
+    app.decorate('requireAllowed', (action: Action) => {
+      return async function requireAllowed(request: FastifyRequest, reply: FastifyReply) {
+        if (!request.actor) await app.authenticate.call(app, request, reply);
+        if (!can(request.actor, action)) throw forbidden();
       };
     });
   },

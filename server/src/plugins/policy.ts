@@ -25,15 +25,18 @@ export interface Resource {
   userId?: string | null;
 }
 
-type Rule = (actor: Actor, resource: Resource) => boolean;
+/** Who asks: the signed-in caller, or an account the question is about (a booking's owner). */
+export type Subject = Pick<Actor, 'id' | 'role' | 'managedLabIds'>;
+
+type Rule = (actor: Subject, resource: Resource) => boolean;
 
 /** A lab's managers, and every admin (an admin may do whatever a lab's manager may, in every lab). */
-function manages(actor: Actor, resource: Resource): boolean {
+function manages(actor: Subject, resource: Resource): boolean {
   if (!resource.labId) return false;
   return actor.role === 'admin' || (actor.role === 'manager' && actor.managedLabIds.includes(resource.labId));
 }
 
-function owns(actor: Actor, resource: Resource): boolean {
+function owns(actor: Subject, resource: Resource): boolean {
   return resource.userId !== undefined && resource.userId !== null && resource.userId === actor.id;
 }
 
@@ -51,6 +54,8 @@ export const RULES = {
   /** Usage, incidents, maintenance records: the lab's managers and the department (without names). */
   'lab.read_records': (a, r) => a.role === 'department' || manages(a, r),
   'lab.read_audit': (a, r) => (r.labId ? manages(a, r) : a.role === 'admin'),
+  /** The audit route: admins, and managers (for their labs). */
+  'audit.read': isRole('admin', 'manager'),
   /** Statistics of one lab (labId given) or of the network (not given). */
   'stats.read': (a, r) =>
     a.role === 'department' || a.role === 'admin' || (r.labId ? manages(a, r) : a.role === 'manager'),
@@ -82,7 +87,7 @@ export const RULES = {
 
 export type Action = keyof typeof RULES;
 
-export function can(actor: Actor | undefined, action: Action, resource: Resource = {}): boolean {
+export function can(actor: Subject | undefined, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
   return RULES[action](actor, resource);
 }
@@ -93,7 +98,7 @@ export function requireCan(actor: Actor, action: Action, resource: Resource, mes
 }
 
 /** Shorthand for the commonest question. */
-export function managesLab(actor: Actor | undefined, labId: string): boolean {
+export function managesLab(actor: Subject | undefined, labId: string): boolean {
   return can(actor, 'lab.manage', { labId });
 }
 

@@ -101,7 +101,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/users',
     {
-      preHandler: app.requireRole('admin', 'manager'),
+      preHandler: app.requireAllowed('users.search'),
       schema: { summary: 'Find users', operationId: 'listUsers', tags: ['accounts'], security: [{ bearerAuth: [] }], querystring: UserListQuery, response: { 200: ListOf(User), ...errors } },
     },
     async (request) => {
@@ -113,7 +113,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/users/:id',
     {
-      preHandler: app.requireRole('admin'),
+      preHandler: app.requireAllowed('users.administer'),
       schema: { summary: 'Change a user’s role, labs or state', operationId: 'updateUser',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],

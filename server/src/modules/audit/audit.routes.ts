@@ -22,7 +22,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/audit',
     {
-      preHandler: app.requireRole('admin', 'manager'),
+      preHandler: app.requireAllowed('audit.read'),
       schema: { summary: 'Read the audit log', operationId: 'listAudit', tags: ['audit'], security: [{ bearerAuth: [] }], querystring: AuditQuery, response: { 200: ListOf(AuditEntry), ...errors } },
     },
     async (request) => app.auditLog.list(request.actor, request.query),

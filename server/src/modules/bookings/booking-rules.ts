@@ -12,8 +12,10 @@ import {
   nextSlotStart,
   openPeriodsBetween,
   type LabSettings,
+  type Role,
 } from '@fablab/shared';
 import type { DbOrTx } from '../../db/client.js';
+import { can } from '../../plugins/policy.js';
 import { conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import {
   createBookingRepository,
@@ -85,10 +87,8 @@ export async function loadSubject(
   const member = await createBookingRepository(db).findMember(userId);
   if (!member || (opts.mustBeActive && !member.active)) throw opts.gone ? opts.gone() : notFound('User');
   refuseNonMakerAccount(member.role, false);
-  return {
-    id: member.id,
-    managesLab: member.role === 'admin' || (member.role === 'manager' && member.managedLabIds.includes(labId)),
-  };
+  const subject = { id: member.id, role: member.role as Role, managedLabIds: member.managedLabIds };
+  return { id: member.id, managesLab: can(subject, 'certification.exempt', { labId }) };
 }
 
 const minutes = (ms: number) => ms / 60_000;

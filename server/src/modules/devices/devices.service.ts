@@ -51,7 +51,7 @@ import {
   unprocessable,
 } from '../../lib/errors.js';
 import { createSlidingWindow } from '../../lib/sliding-window.js';
-import { managesLab, requireLabManager, type Actor } from '../../plugins/policy.js';
+import { can, managesLab, requireLabManager, type Actor } from '../../plugins/policy.js';
 import { labManagerIds } from '../../plugins/policy.js';
 import type { Core } from '../../plugins/core.js';
 import type { DeviceBus } from './device-bus.js';
@@ -986,7 +986,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     },
 
     async cardsOf(actor: Actor, userId: string): Promise<Card[]> {
-      if (actor.id !== userId && actor.role !== 'manager' && actor.role !== 'admin')
+      if (!can(actor, 'card.read', { userId }))
         throw forbidden('Only managers and administrators see others’ cards');
       const rows = await db
         .select()

@@ -2,13 +2,14 @@
 // bookings and maintenance of their labs. Whoever holds the URL reads the feed, so the token is
 // long and random, and regenerating it kills the old URL. The labs feed has a secret of its own:
 // it shows other members' names, notes and reasons, and a member's "my bookings" link gets shared.
-import { DEFAULT_TIMEZONE, type CalendarFeed, type CalendarFeedScope, type Locale } from '@fablab/shared';
+import { DEFAULT_TIMEZONE, type CalendarFeed, type CalendarFeedScope, type Locale, type Role } from '@fablab/shared';
 import { and, asc, eq, gte, inArray, isNull, or } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { bookings, labManagers, labs, machines, maintenanceWindows, users } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound } from '../../lib/errors.js';
+import { can } from '../../plugins/policy.js';
 import { addBookingEvent, addMaintenanceEvent, calendarText, newCalendar, uidHost } from '../../lib/ical.js';
 
 /** How far back a feed reaches; older events stay in the calendar apps that already have them. */
@@ -24,7 +25,8 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
   const { db, clock, publicUrl } = deps;
 
   const urlOf = (token: string) => `${publicUrl}/ical/${token}.ics`;
-  const mayUseLabs = (actor: { role: string }) => actor.role === 'admin' || actor.role === 'manager';
+  // A role's question: the feed of all managed labs' bookings.
+  const mayUseLabs = (actor: { id: string; role: string }) => can({ id: actor.id, role: actor.role as Role, managedLabIds: [] }, 'feed.labs');
   const column = (scope: CalendarFeedScope) => (scope === 'labs' ? users.labsCalendarToken : users.calendarToken);
 
   /** The secret of one feed, made on first use; only an empty one is filled, so two first calls agree. */

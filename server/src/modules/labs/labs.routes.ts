@@ -22,7 +22,7 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/labs',
     {
-      preHandler: app.requireRole('admin'),
+      preHandler: app.requireAllowed('lab.create'),
       schema: { summary: 'Create a lab', operationId: 'createLab', tags: ['labs'], security: [{ bearerAuth: [] }], body: LabBody, response: { 201: Lab, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await service.create(request.actor.id, request.body)),

@@ -20,7 +20,7 @@ function scopeSlug(scope: StatsScope): string {
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = app.stats;
   // Sign-in and role come before query validation: no token is 401 and a member 403, whatever the query.
-  const guard = app.requireRole('manager', 'department', 'admin');
+  const guard = app.requireAllowed('stats.read');
 
   app.get(
     '/stats/monthly',

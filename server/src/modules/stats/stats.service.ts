@@ -21,7 +21,7 @@ import type { Database } from '../../db/client.js';
 import { closures, labs, machines } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
-import type { Actor } from '../../plugins/policy.js';
+import { can, type Actor } from '../../plugins/policy.js';
 import { labOpenPeriods, splitByUtcDay, subtractPeriods, totalSeconds } from './open-hours.js';
 import {
   activeNewMembers,
@@ -247,13 +247,11 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
   const database = statsQueries(deps.database);
 
   async function resolveScope(actor: Actor, labId?: string): Promise<StatsScope> {
-    if (actor.role === 'member') throw forbidden('Statistics are for lab managers, the department and administrators');
+    if (!can(actor, 'stats.read')) throw forbidden('Statistics are for lab managers, the department and administrators');
     if (labId) {
       const [lab] = await db.select().from(labs).where(eq(labs.id, labId));
       if (!lab) throw notFound('Lab');
-      if (actor.role === 'manager' && !actor.managedLabIds.includes(labId)) {
-        throw forbidden('Managers see the statistics of their own labs only');
-      }
+      if (!can(actor, 'stats.read', { labId })) throw forbidden('Managers see the statistics of their own labs only');
       return { labs: [lab], labId, allLabs: false };
     }
     if (actor.role === 'department' || actor.role === 'admin') {
