@@ -183,6 +183,8 @@ export type OpeningHours = Static<typeof OpeningHours>;
 export const LabSettings = Type.Object(
   {
     maxAdvanceDays: Type.Integer({ minimum: 0, maximum: 730 }),
+    /** How far ahead a lab's managers book classes and weekly series (not capped by the members' horizon). */
+    groupAdvanceDays: Type.Integer({ minimum: 0, maximum: 1095 }),
     weeklyQuotaHours: Type.Number({ minimum: 0, maximum: 168 }),
     cancelCutoffMinutes: Type.Integer({ minimum: 0, maximum: 43_200 }),
     checkInEarlyMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
@@ -195,6 +197,7 @@ export type LabSettings = Static<typeof LabSettings>;
 
 export const DEFAULT_LAB_SETTINGS: LabSettings = {
   maxAdvanceDays: 60,
+  groupAdvanceDays: 365,
   weeklyQuotaHours: 20,
   cancelCutoffMinutes: 120,
   checkInEarlyMinutes: 15,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bookingSeries, bookings, classSessions, machines } from '../../src/db/schema/index.js';
+import { DEFAULT_LAB_SETTINGS } from '@fablab/shared';
+import { bookingSeries, bookings, classSessions, labs, machines } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
 import { NOW, act, book, local, setupLab } from './fixtures.js';
 
@@ -134,6 +135,25 @@ describe('class sessions and series', () => {
       title: 'Robotics club',
       purpose: 'training',
       onConflict,
+    });
+
+    it('books a 10-week series past the members’ 60-day horizon, up to the lab’s groupAdvanceDays', async () => {
+      const s = await setupLab(ctx);
+      // From 9 July (38 days ahead): weeks 4–10 lie past the members' 60 days.
+      const body = { ...seriesBody([s.machine.id], 'fail', 10), firstStart: local('2026-07-09T13:00'), firstEnd: local('2026-07-09T15:00') };
+      const res = await act(ctx, s.manager, 'POST', '/api/bookings/series', body);
+      expect(res.statusCode).toBe(201);
+      expect(res.json().created).toHaveLength(10);
+      // A member's own booking still stops at 60 days.
+      const far = await book(ctx, s.member, { machineId: s.machine.id, start: local('2026-09-08T09:00'), end: local('2026-09-08T10:00') });
+      expect(far.json().code).toBe('TOO_FAR_AHEAD');
+      // And the lab sets how far its classes and series go.
+      await ctx.db.update(labs).set({ settings: { ...DEFAULT_LAB_SETTINGS, groupAdvanceDays: 30 } }).where(eq(labs.id, s.lab.id));
+      await ctx.app.labEvents.publish({ labId: s.lab.id, kind: 'lab' });
+      const capped = await act(ctx, s.manager, 'POST', '/api/bookings/series', { ...body, title: 'Capped', onConflict: 'skip' });
+      expect(capped.statusCode).toBe(201);
+      expect(capped.json().created).toHaveLength(0);
+      expect(capped.json().skipped.map((o: { code: string }) => o.code)).toEqual(Array(10).fill('TOO_FAR_AHEAD'));
     });
 
     it('books every week, skipping occurrences that collide or fall on a closure, and reports them', async () => {

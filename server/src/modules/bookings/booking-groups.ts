@@ -27,7 +27,7 @@ export function createBookingGroups(core: BookingCore) {
     now: Date,
     opts: { savepoint: boolean },
   ): Promise<BookingRow> {
-    await checkBookingRules(tx, { machine, lab, subject: { id: actor.id, managesLab: true }, start: slot.start, end: slot.end }, now, core.certified);
+    await checkBookingRules(tx, { machine, lab, subject: { id: actor.id, managesLab: true }, start: slot.start, end: slot.end, group: true }, now, core.certified);
     return transitions.request(
       tx,
       actor.id,

@@ -49,6 +49,8 @@ export interface BookingCandidate {
   subject: BookingSubject | null;
   start: Date;
   end: Date;
+  /** A class or a series of a lab's manager: booked as far ahead as groupAdvanceDays, not maxAdvanceDays. */
+  group?: boolean;
   /** A reschedule leaves the booking itself out of the quota. */
   excludeBookingId?: string;
 }
@@ -97,7 +99,7 @@ const minutes = (ms: number) => ms / 60_000;
  * The rules that need no database: machine status, duration and slot grid, lead time and opening
  * hours. Throws the first broken rule.
  */
-export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'start' | 'end'>, now: Date): void {
+export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'start' | 'end' | 'group'>, now: Date): void {
   const { machine, lab, start, end } = c;
   if (machine.status !== 'available') {
     throw unprocessable(
@@ -123,9 +125,10 @@ export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'st
 
   if (start < now) throw unprocessable('IN_THE_PAST', 'The booking starts in the past');
   // Whole local days: a calendar that shows the next maxAdvanceDays days can book all of each.
-  const lastDayEnds = localInstant(addDays(localDate(now, lab.zone), lab.settings.maxAdvanceDays + 1), 0, lab.zone);
+  const horizonDays = c.group ? lab.settings.groupAdvanceDays : lab.settings.maxAdvanceDays;
+  const lastDayEnds = localInstant(addDays(localDate(now, lab.zone), horizonDays + 1), 0, lab.zone);
   if (start >= lastDayEnds) {
-    throw unprocessable('TOO_FAR_AHEAD', `Bookings open at most ${lab.settings.maxAdvanceDays} days ahead`);
+    throw unprocessable('TOO_FAR_AHEAD', `${c.group ? 'Classes and series are booked' : 'Bookings open'} at most ${horizonDays} days ahead`);
   }
 
   // The periods around the booking, merged, so a period that runs past midnight is one period.
