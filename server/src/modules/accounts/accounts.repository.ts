@@ -1,9 +1,19 @@
-import { and, asc, count, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { labManagers, users } from '../../db/schema/index.js';
+import { pagedQuery } from '../../db/paging.js';
+import { bookings, certifications, labManagers, labs, notifications, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
+
+/** Every row that is about the member: their bookings, usage (and its materials), certifications and notifications. */
+export interface MemberRecords {
+  bookings: Array<typeof bookings.$inferSelect>;
+  usage: Array<typeof usageSessions.$inferSelect>;
+  materials: Array<typeof usageMaterials.$inferSelect>;
+  certifications: Array<typeof certifications.$inferSelect>;
+  notifications: Array<typeof notifications.$inferSelect>;
+}
 
 export function createAccountRepository(db: DbOrTx) {
   return {
@@ -46,11 +56,34 @@ export function createAccountRepository(db: DbOrTx) {
       }
       if (filter.role) conditions.push(eq(users.role, filter.role));
       const where = and(...conditions);
-      const [rows, [totalRow]] = await Promise.all([
-        tx.select().from(users).where(where).orderBy(asc(users.fullName), asc(users.id)).limit(page.limit).offset(page.offset),
-        tx.select({ n: count() }).from(users).where(where),
+      return pagedQuery(tx, tx.select().from(users).where(where).orderBy(asc(users.fullName), asc(users.id)), { table: users, where }, page);
+    },
+    /** Locks the member's row FOR UPDATE until the transaction ends. */
+    async lock(id: string, tx: DbOrTx = db): Promise<void> {
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
+    },
+    async recordsOf(userId: string, tx: DbOrTx = db): Promise<MemberRecords> {
+      const [myBookings, usage, myCertifications, myNotifications] = await Promise.all([
+        tx.select().from(bookings).where(eq(bookings.userId, userId)),
+        tx.select().from(usageSessions).where(eq(usageSessions.userId, userId)),
+        tx.select().from(certifications).where(eq(certifications.userId, userId)),
+        tx.select().from(notifications).where(eq(notifications.userId, userId)),
       ]);
-      return { rows, total: totalRow?.n ?? 0 };
+      const sessionIds = usage.map((u) => u.id);
+      const materials = sessionIds.length ? await tx.select().from(usageMaterials).where(inArray(usageMaterials.usageSessionId, sessionIds)) : [];
+      return { bookings: myBookings, usage, materials, certifications: myCertifications, notifications: myNotifications };
+    },
+    /** Clears any name written on the member's usage sessions. */
+    async clearNamesOnUsage(userId: string, tx: DbOrTx = db): Promise<void> {
+      await tx.update(usageSessions).set({ guestName: null }).where(eq(usageSessions.userId, userId));
+    },
+    async deleteNotifications(userId: string, tx: DbOrTx = db): Promise<void> {
+      await tx.delete(notifications).where(eq(notifications.userId, userId));
+    },
+    /** Those of these labs that exist. */
+    async existingLabIds(labIds: string[], tx: DbOrTx = db): Promise<string[]> {
+      if (labIds.length === 0) return [];
+      return (await tx.select({ id: labs.id }).from(labs).where(inArray(labs.id, labIds))).map((l) => l.id);
     },
   };
 }

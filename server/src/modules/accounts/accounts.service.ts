@@ -1,17 +1,6 @@
 import type { RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
-import { eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import {
-  bookings,
-  certifications,
-  labManagers,
-  labs,
-  notifications,
-  usageMaterials,
-  usageSessions,
-  users,
-} from '../../db/schema/index.js';
 import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
@@ -136,24 +125,15 @@ export function createAccountService(deps: AccountServiceDeps) {
     /** Everything the system holds about the member (Decree 13/2023/ND-CP). */
     async exportMe(userId: string) {
       const row = await mustFind(userId);
-      const [myBookings, myUsage, myCerts, myNotifications] = await Promise.all([
-        db.select().from(bookings).where(eq(bookings.userId, userId)),
-        db.select().from(usageSessions).where(eq(usageSessions.userId, userId)),
-        db.select().from(certifications).where(eq(certifications.userId, userId)),
-        db.select().from(notifications).where(eq(notifications.userId, userId)),
-      ]);
-      const sessionIds = myUsage.map((u) => u.id);
-      const materials = sessionIds.length
-        ? await db.select().from(usageMaterials).where(inArray(usageMaterials.usageSessionId, sessionIds))
-        : [];
+      const records = await repo.recordsOf(userId);
       const { passwordHash: _hash, tokenVersion: _ver, calendarToken: _cal, labsCalendarToken: _labsCal, ...account } = row;
       return {
         exportedAt: clock.now().toISOString(),
         account: { ...account, guardianName: row.guardianName, guardianContact: row.guardianContact },
-        bookings: myBookings.map(({ occupiedUntil: _o, ...b }) => b),
-        usage: myUsage.map((u) => ({ ...u, materials: materials.filter((m) => m.usageSessionId === u.id) })),
-        certifications: myCerts,
-        notifications: myNotifications,
+        bookings: records.bookings.map(({ occupiedUntil: _o, ...b }) => b),
+        usage: records.usage.map((u) => ({ ...u, materials: records.materials.filter((m) => m.usageSessionId === u.id) })),
+        certifications: records.certifications,
+        notifications: records.notifications,
       };
     },
 
@@ -167,18 +147,15 @@ export function createAccountService(deps: AccountServiceDeps) {
       await inTransaction(db, async (tx) => {
         // The member's row first: a booking being made for them locks it too, so either it commits
         // before and is cancelled below, or it waits and then finds the account gone.
-        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+        await repo.lock(userId, tx);
         await deps.bookings.transitions.cancelSelected(
           tx,
           { userId, startingAfter: now },
           { by: userId, reason: SYSTEM_REASONS.accountDeleted, cause: 'account_deleted' },
         );
-        await tx
-          .update(usageSessions)
-          .set({ guestName: null })
-          .where(eq(usageSessions.userId, userId));
-        await tx.delete(notifications).where(eq(notifications.userId, userId));
-        await tx.delete(labManagers).where(eq(labManagers.userId, userId));
+        await repo.clearNamesOnUsage(userId, tx);
+        await repo.deleteNotifications(userId, tx);
+        await repo.setManagedLabs(userId, [], tx);
         await repo.update(
           userId,
           {
@@ -222,10 +199,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
         if (body.managedLabIds !== undefined) {
           const ids = [...new Set(body.managedLabIds)];
-          if (ids.length) {
-            const found = await tx.select({ id: labs.id }).from(labs).where(inArray(labs.id, ids));
-            if (found.length !== ids.length) throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
-          }
+          if ((await repo.existingLabIds(ids, tx)).length !== ids.length) throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
           await repo.setManagedLabs(userId, ids, tx);
         }
         await audit.write(tx, {

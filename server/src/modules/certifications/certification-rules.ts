@@ -1,7 +1,6 @@
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DbOrTx } from '../../db/client.js';
-import { certifications, machines, usageSessions } from '../../db/schema/index.js';
+import { createCertificationRepository } from './certifications.repository.js';
 
 export interface CertificationQuery {
   userId: string;
@@ -18,31 +17,12 @@ export interface CertificationQuery {
  * has not expired by `at` and, where the lab sets a lapse, was used (or granted) recently enough.
  */
 export async function hasValidCertification(db: DbOrTx, q: CertificationQuery): Promise<boolean> {
-  const rows = await db
-    .select({ grantedAt: certifications.grantedAt })
-    .from(certifications)
-    .where(
-      and(
-        eq(certifications.userId, q.userId),
-        eq(certifications.labId, q.labId),
-        eq(certifications.machineType, q.machineType),
-        isNull(certifications.revokedAt),
-        or(isNull(certifications.expiresAt), gt(certifications.expiresAt, q.at)),
-      ),
-    )
-    .orderBy(desc(certifications.grantedAt))
-    .limit(1);
-  const cert = rows[0];
-  if (!cert) return false;
+  const repo = createCertificationRepository(db);
+  const grantedAt = await repo.latestValidGrant(q);
+  if (!grantedAt) return false;
   if (!q.lapseMonths) return true;
-  const [lastUse] = await db
-    .select({ startAt: usageSessions.startAt })
-    .from(usageSessions)
-    .innerJoin(machines, eq(machines.id, usageSessions.machineId))
-    .where(and(eq(usageSessions.userId, q.userId), eq(usageSessions.labId, q.labId), eq(machines.type, q.machineType)))
-    .orderBy(desc(usageSessions.startAt))
-    .limit(1);
-  const lastActivity = lastUse && lastUse.startAt > cert.grantedAt ? lastUse.startAt : cert.grantedAt;
+  const lastUse = await repo.lastUseOfType(q);
+  const lastActivity = lastUse && lastUse > grantedAt ? lastUse : grantedAt;
   const lapsesAt = DateTime.fromJSDate(lastActivity).plus({ months: q.lapseMonths }).toJSDate();
   return q.at < lapsesAt;
 }

@@ -1,7 +1,6 @@
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { certifications, notifications } from '../../db/schema/index.js';
-import { labSettingsOf, lapsesAt, lastUses, type CertificationRow } from './certifications.service.js';
+import { createCertificationRepository, typeKey, type CertificationRow } from './certifications.repository.js';
+import { lapsesAt } from './certifications.service.js';
 
 const WARN_BEFORE_MS = 7 * 24 * 3600_000;
 
@@ -19,21 +18,13 @@ interface Expiring {
  */
 export async function notifyExpiringCertifications(app: FastifyInstance, now: Date): Promise<{ notified: number; certificationIds: string[] }> {
   const horizon = new Date(now.getTime() + WARN_BEFORE_MS);
-  const rows = await app.db
-    .select()
-    .from(certifications)
-    .where(and(isNull(certifications.revokedAt), or(isNull(certifications.expiresAt), gt(certifications.expiresAt, now))));
-  const [uses, labInfo] = await Promise.all([
-    lastUses(app.db, rows),
-    labSettingsOf(
-      app.db,
-      rows.map((r) => r.labId),
-    ),
-  ]);
+  const repo = createCertificationRepository(app.db);
+  const rows = await repo.inForceAt(now);
+  const [uses, labInfo] = await Promise.all([repo.lastUses(rows), repo.labsOf(rows.map((r) => r.labId))]);
 
   const groups = new Map<string, CertificationRow[]>();
   for (const r of rows) {
-    const key = `${r.userId}|${r.labId}|${r.machineType}`;
+    const key = typeKey(r);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const expiring: Expiring[] = [];
@@ -61,19 +52,7 @@ export async function notifyExpiringCertifications(app: FastifyInstance, now: Da
   for (const e of expiring) {
     const endsAt = e.endsAt.toISOString();
     await app.db.transaction(async (tx) => {
-      const [already] = await tx
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(
-          and(
-            eq(notifications.userId, e.cert.userId),
-            eq(notifications.kind, 'certification_expiring'),
-            sql`${notifications.data} ->> 'certificationId' = ${e.cert.id}`,
-            sql`${notifications.data} ->> 'expiresAt' = ${endsAt}`,
-          ),
-        )
-        .limit(1);
-      if (already) return;
+      if (await repo.wasWarnedOfEnd(e.cert.userId, e.cert.id, endsAt, tx)) return;
       await app.notifier.notify(tx, {
         userId: e.cert.userId,
         kind: 'certification_expiring',

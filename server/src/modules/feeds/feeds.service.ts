@@ -3,14 +3,13 @@
 // long and random, and regenerating it kills the old URL. The labs feed has a secret of its own:
 // it shows other members' names, notes and reasons, and a member's "my bookings" link gets shared.
 import { DEFAULT_TIMEZONE, type CalendarFeed, type CalendarFeedScope, type Locale, type Role } from '@fablab/shared';
-import { and, asc, eq, gte, inArray, isNull, or } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { bookings, labManagers, labs, machines, maintenanceWindows, users } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import { can } from '../../plugins/policy.js';
 import { addBookingEvent, addMaintenanceEvent, calendarText, newCalendar, uidHost } from '../../lib/ical.js';
+import { createFeedRepository } from './feeds.repository.js';
 
 /** How far back a feed reaches; older events stay in the calendar apps that already have them. */
 const HISTORY_DAYS = 180;
@@ -23,22 +22,18 @@ export function newCalendarToken(): string {
 
 export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: string }) {
   const { db, clock, publicUrl } = deps;
+  const repo = createFeedRepository(db);
 
   const urlOf = (token: string) => `${publicUrl}/ical/${token}.ics`;
   // A role's question: the feed of all managed labs' bookings.
   const mayUseLabs = (actor: { id: string; role: string }) => can({ id: actor.id, role: actor.role as Role, managedLabIds: [] }, 'feed.labs');
-  const column = (scope: CalendarFeedScope) => (scope === 'labs' ? users.labsCalendarToken : users.calendarToken);
 
   /** The secret of one feed, made on first use; only an empty one is filled, so two first calls agree. */
   async function tokenOf(userId: string, scope: CalendarFeedScope): Promise<string> {
-    const read = async () => (await db.select({ token: column(scope) }).from(users).where(eq(users.id, userId)))[0];
-    let row = await read();
+    let row = await repo.feedToken(userId, scope);
     if (row && !row.token) {
-      await db
-        .update(users)
-        .set(scope === 'labs' ? { labsCalendarToken: newCalendarToken() } : { calendarToken: newCalendarToken() })
-        .where(and(eq(users.id, userId), isNull(column(scope))));
-      row = await read();
+      await repo.fillFeedToken(userId, scope, newCalendarToken());
+      row = await repo.feedToken(userId, scope);
     }
     if (!row?.token) throw notFound('User');
     return row.token;
@@ -50,10 +45,14 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
   }
 
   async function labIdsFor(user: { id: string; role: string }): Promise<string[]> {
-    if (user.role === 'admin') return (await db.select({ id: labs.id }).from(labs)).map((l) => l.id);
+    if (user.role === 'admin') return repo.allLabIds();
     if (user.role !== 'manager') return [];
-    const rows = await db.select({ labId: labManagers.labId }).from(labManagers).where(eq(labManagers.userId, user.id));
-    return rows.map((r) => r.labId);
+    return repo.managedLabIds(user.id);
+  }
+
+  async function defaultZone(labIds: string[]): Promise<string> {
+    if (labIds.length === 0) return DEFAULT_TIMEZONE;
+    return (await repo.labZone(labIds[0]!)) ?? DEFAULT_TIMEZONE;
   }
 
   return {
@@ -63,27 +62,14 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
     /** A new secret for one feed; its old URL answers 404 from now on, the other feed keeps its own. */
     async regenerate(actor: { id: string; role: string }, scope: CalendarFeedScope = 'me'): Promise<CalendarFeed> {
       if (scope === 'labs' && !mayUseLabs(actor)) throw forbidden('Only managers and admins have a labs feed');
-      await db
-        .update(users)
-        .set(scope === 'labs' ? { labsCalendarToken: newCalendarToken() } : { calendarToken: newCalendarToken() })
-        .where(eq(users.id, actor.id));
+      await repo.setFeedToken(actor.id, scope, newCalendarToken());
       return feedOf(actor);
     },
 
     /** The iCalendar text of a feed; which feed is told by which secret it is. 404 for an unknown one. */
     async render(token: string): Promise<string> {
       if (!TOKEN_SHAPE.test(token)) throw notFound('Calendar feed');
-      const [user] = await db
-        .select({
-          id: users.id,
-          role: users.role,
-          locale: users.locale,
-          disabled: users.disabled,
-          deletedAt: users.deletedAt,
-          labsCalendarToken: users.labsCalendarToken,
-        })
-        .from(users)
-        .where(or(eq(users.calendarToken, token), eq(users.labsCalendarToken, token)));
+      const user = await repo.findByFeedToken(token);
       if (!user || user.disabled || user.deletedAt) throw notFound('Calendar feed');
       const scope: 'mine' | 'labs' = user.labsCalendarToken === token ? 'labs' : 'mine';
       const locale: Locale = user.locale;
@@ -96,62 +82,10 @@ export function createFeedService(deps: { db: Db; clock: Clock; publicUrl: strin
 
       // Every booking, whatever its status: those that do not take place are STATUS:CANCELLED
       // (eventStatus), so a calendar that holds one learns it is off instead of keeping it.
-      const bookingRows = await db
-        .select({
-          id: bookings.id,
-          startAt: bookings.startAt,
-          endAt: bookings.endAt,
-          status: bookings.status,
-          purpose: bookings.purpose,
-          note: bookings.note,
-          reason: bookings.reason,
-          createdAt: bookings.createdAt,
-          updatedAt: bookings.updatedAt,
-          sequence: bookings.sequence,
-          machineName: machines.name,
-          labName: locale === 'vi' ? labs.nameVi : labs.name,
-          labHost: labs.host,
-          zone: labs.timezone,
-          memberName: users.fullName,
-          memberDeletedAt: users.deletedAt,
-        })
-        .from(bookings)
-        .innerJoin(machines, eq(machines.id, bookings.machineId))
-        .innerJoin(labs, eq(labs.id, bookings.labId))
-        .leftJoin(users, eq(users.id, bookings.userId))
-        .where(
-          and(
-            scope === 'labs' ? inArray(bookings.labId, labIds) : eq(bookings.userId, user.id),
-            gte(bookings.endAt, since),
-          ),
-        )
-        .orderBy(asc(bookings.startAt))
-        .limit(MAX_EVENTS);
+      const bookingRows = await repo.bookingEvents(scope === 'labs' ? { labIds } : { userId: user.id }, since, locale, MAX_EVENTS);
+      const maintenanceRows = scope === 'labs' ? await repo.maintenanceEvents(labIds, since, locale, MAX_EVENTS) : [];
 
-      const maintenanceRows =
-        scope === 'labs'
-          ? await db
-              .select({
-                id: maintenanceWindows.id,
-                startAt: maintenanceWindows.startAt,
-                endAt: maintenanceWindows.endAt,
-                reason: maintenanceWindows.reason,
-                createdAt: maintenanceWindows.createdAt,
-                machineName: machines.name,
-                labName: locale === 'vi' ? labs.nameVi : labs.name,
-                labHost: labs.host,
-                zone: labs.timezone,
-              })
-              .from(maintenanceWindows)
-              .innerJoin(machines, eq(machines.id, maintenanceWindows.machineId))
-              .innerJoin(labs, eq(labs.id, maintenanceWindows.labId))
-              .where(and(inArray(maintenanceWindows.labId, labIds), gte(maintenanceWindows.endAt, since)))
-              .orderBy(asc(maintenanceWindows.startAt))
-              .limit(MAX_EVENTS)
-          : [];
-
-      const zone =
-        mostCommon([...bookingRows, ...maintenanceRows].map((r) => r.zone)) ?? (await defaultZone(db, labIds));
+      const zone = mostCommon([...bookingRows, ...maintenanceRows].map((r) => r.zone)) ?? (await defaultZone(labIds));
       const calendar = newCalendar({ locale, zone, scope, ttlSeconds: 15 * 60 });
       for (const b of bookingRows) {
         addBookingEvent(
@@ -180,8 +114,3 @@ function mostCommon(values: string[]): string | undefined {
   return best;
 }
 
-async function defaultZone(db: Db, labIds: string[]): Promise<string> {
-  if (labIds.length === 0) return DEFAULT_TIMEZONE;
-  const [lab] = await db.select({ zone: labs.timezone }).from(labs).where(eq(labs.id, labIds[0]!));
-  return lab?.zone ?? DEFAULT_TIMEZONE;
-}

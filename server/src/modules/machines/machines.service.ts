@@ -1,14 +1,13 @@
 import type { Machine, MachineBody, MachinePatchBody } from '@fablab/shared';
-import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { machines } from '../../db/schema/index.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { afterCommit, inTransaction } from '../../lib/transaction.js';
 import type { Core } from '../../plugins/core.js';
 import { requireLabManager, type Actor } from '../../plugins/policy.js';
+import { createMachineRepository, type MachineRow } from './machines.repository.js';
 
-export type MachineRow = typeof machines.$inferSelect;
+export type { MachineRow } from './machines.repository.js';
 
 export function toApiMachine(row: MachineRow): Machine {
   return {
@@ -28,12 +27,6 @@ export function toApiMachine(row: MachineRow): Machine {
   };
 }
 
-async function findMachine(db: DbOrTx, machineId: string): Promise<MachineRow> {
-  const [row] = await db.select().from(machines).where(eq(machines.id, machineId));
-  if (!row) throw notFound('Machine');
-  return row;
-}
-
 function checkRules(rules: { minMinutes: number; maxMinutes: number; slotMinutes: number }): void {
   if (rules.maxMinutes < rules.minMinutes) throw badRequest('VALIDATION_ERROR', 'maxMinutes is below minMinutes');
   if (rules.minMinutes % rules.slotMinutes !== 0 || rules.maxMinutes % rules.slotMinutes !== 0) {
@@ -50,6 +43,13 @@ const UNAVAILABLE_REASONS = { retired: 'Machine retired', out_of_service: 'Machi
 
 export function createMachineService(deps: MachineServiceDeps) {
   const { db, labEvents, audit } = deps;
+  const repo = createMachineRepository(db);
+
+  async function findMachine(tx: DbOrTx, machineId: string): Promise<MachineRow> {
+    const row = await repo.findById(machineId, tx);
+    if (!row) throw notFound('Machine');
+    return row;
+  }
 
   /**
    * Takes the machine out of service (or retires it) in the caller's transaction and cancels its
@@ -74,7 +74,7 @@ export function createMachineService(deps: MachineServiceDeps) {
 
     async listForLab(labId: string): Promise<Machine[]> {
       await deps.labs.find(labId);
-      const rows = await db.select().from(machines).where(eq(machines.labId, labId)).orderBy(asc(machines.type), asc(machines.name));
+      const rows = await repo.listForLab(labId);
       return rows.map(toApiMachine);
     },
 
@@ -83,8 +83,7 @@ export function createMachineService(deps: MachineServiceDeps) {
       requireLabManager(actor, labId);
       checkRules(body);
       return inTransaction(db, async (tx) => {
-        const [row] = await tx.insert(machines).values({ ...body, labId }).returning();
-        const created = row as MachineRow;
+        const created = await repo.insert({ ...body, labId }, tx);
         await audit.write(tx, { actorId: actor.id, action: 'machine.create', entityType: 'machine', entityId: created.id, labId, details: { name: created.name, type: created.type } });
         afterCommit(tx, () => labEvents.publish({ labId, kind: 'machine', machineIds: [created.id] }));
         return toApiMachine(created);
@@ -102,9 +101,7 @@ export function createMachineService(deps: MachineServiceDeps) {
       checkRules({ ...current, ...fields });
       const result = await inTransaction(db, async (tx) => {
         // Only the flag: nothing to write on the machine itself, its bookings may still go.
-        const [row] =
-          Object.keys(fields).length > 0 ? await tx.update(machines).set(fields).where(eq(machines.id, current.id)).returning() : [current];
-        const machine = row as MachineRow;
+        const machine = Object.keys(fields).length > 0 ? ((await repo.update(current.id, fields, tx)) as MachineRow) : current;
         const cancelled = cancelFutureBookings && machine.status !== 'available' ? await cancelUpcoming(tx, actor.id, machine) : [];
         await audit.write(tx, {
           actorId: actor.id,
@@ -126,7 +123,7 @@ export function createMachineService(deps: MachineServiceDeps) {
      */
     async putOutOfService(tx: Tx, actorId: string, machine: MachineRow, details: Record<string, unknown>): Promise<boolean> {
       if (machine.status !== 'available') return false;
-      const [row] = await tx.update(machines).set({ status: 'out_of_service' }).where(eq(machines.id, machine.id)).returning();
+      const row = await repo.update(machine.id, { status: 'out_of_service' }, tx);
       const cancelled = await cancelUpcoming(tx, actorId, row!, details);
       await audit.write(tx, {
         actorId,

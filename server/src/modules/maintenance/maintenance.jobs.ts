@@ -1,26 +1,21 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { maintenancePlans } from '../../db/schema/index.js';
 import { labManagerIds } from '../../plugins/policy.js';
-import { loadPlanStates, planView } from './maintenance.service.js';
+import { createMaintenanceRepository } from './maintenance.repository.js';
+import { planView } from './maintenance.service.js';
 
 /**
  * Tells a lab's managers once when a preventive plan of one of its machines comes due. The plan
  * is claimed by setting dueNotifiedAt where it is still null, so a second process skips it.
  */
 export async function notifyDueMaintenance(app: FastifyInstance, now: Date): Promise<{ notified: number; planIds: string[] }> {
-  const due = (await loadPlanStates(app.db, now, isNull(maintenancePlans.dueNotifiedAt)))
+  const repo = createMaintenanceRepository(app.db);
+  const due = (await repo.planStates(now, { dueNotNotified: true }))
     .map((state) => ({ state, view: planView(state, now) }))
     .filter((p) => p.view.due);
   const planIds: string[] = [];
   for (const { state, view } of due) {
     await app.db.transaction(async (tx) => {
-      const [claimed] = await tx
-        .update(maintenancePlans)
-        .set({ dueNotifiedAt: now })
-        .where(and(eq(maintenancePlans.id, view.id), isNull(maintenancePlans.dueNotifiedAt)))
-        .returning({ id: maintenancePlans.id });
-      if (!claimed) return;
+      if (!(await repo.claimDueNotice(view.id, now, tx))) return;
       const managers = await labManagerIds(tx, state.labId);
       await app.notifier.notify(
         tx,

@@ -14,21 +14,19 @@ import type {
   MaintenancePlanPatchBody,
   MaintenanceWindow,
 } from '@fablab/shared';
-import { and, asc, count, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { plusLocalDays } from '@fablab/shared';
 import type { FastifyInstance } from 'fastify';
-import type { DbOrTx } from '../../db/client.js';
-import { labs, machines, maintenanceLog, maintenancePlans, maintenanceWindows, users } from '../../db/schema/index.js';
+import { pageOf } from '../../db/paging.js';
+import type { machines } from '../../db/schema/index.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { inTransaction } from '../../lib/transaction.js';
 import type { Core } from '../../plugins/core.js';
 import { can, requireLabManager, type Actor } from '../../plugins/policy.js';
+import { createMaintenanceRepository, type LogRow, type PlanRow, type PlanState, type WindowRow } from './maintenance.repository.js';
+
+export type { PlanState } from './maintenance.repository.js';
 
 type MachineRow = typeof machines.$inferSelect;
-
-type WindowRow = typeof maintenanceWindows.$inferSelect;
-type LogRow = typeof maintenanceLog.$inferSelect;
-type PlanRow = typeof maintenancePlans.$inferSelect;
 
 export function toApiWindow(row: WindowRow): MaintenanceWindow {
   return {
@@ -59,15 +57,6 @@ function toApiLog(row: LogRow, performedByName: string | null, showNames = true)
   };
 }
 
-/** A plan with what its due state is made of: the machine, its lab's zone and the hours used since lastDoneAt. */
-export interface PlanState {
-  plan: PlanRow;
-  labId: string;
-  machineName: string;
-  timezone: string;
-  usageHours: number;
-}
-
 export function planView(state: PlanState, now: Date): MaintenancePlan {
   const { plan } = state;
   const dueAt = plan.everyDays
@@ -93,31 +82,6 @@ export function planView(state: PlanState, now: Date): MaintenancePlan {
   };
 }
 
-/**
- * Plans with the hours of real use of their machine since they were last done: usage sessions
- * clipped to [lastDoneAt, now), an open session counting up to now.
- */
-export async function loadPlanStates(db: DbOrTx, now: Date, where: SQL | undefined): Promise<PlanState[]> {
-  const nowSql = sql`${now.toISOString()}::timestamptz`;
-  const usageHours = sql<number>`(coalesce((
-      select sum(greatest(0, extract(epoch from (
-        least(coalesce(us.end_at, ${nowSql}), ${nowSql}) - greatest(us.start_at, ${maintenancePlans.lastDoneAt})
-      ))))
-      from usage_sessions us
-      where us.machine_id = ${maintenancePlans.machineId}
-        and us.start_at < ${nowSql}
-        and coalesce(us.end_at, 'infinity'::timestamptz) > ${maintenancePlans.lastDoneAt}
-    ), 0) / 3600.0)::float8`;
-  const rows = await db
-    .select({ plan: maintenancePlans, labId: machines.labId, machineName: machines.name, timezone: labs.timezone, usageHours })
-    .from(maintenancePlans)
-    .innerJoin(machines, eq(machines.id, maintenancePlans.machineId))
-    .innerJoin(labs, eq(labs.id, machines.labId))
-    .where(where)
-    .orderBy(asc(machines.name), asc(maintenancePlans.title), asc(maintenancePlans.id));
-  return rows.map((r) => ({ ...r, usageHours: Number(r.usageHours) }));
-}
-
 function checkPlanRules(rules: { everyDays?: number | null; everyUsageHours?: number | null }): void {
   if (!rules.everyDays && !rules.everyUsageHours) {
     throw badRequest('VALIDATION_ERROR', 'A plan needs everyDays, everyUsageHours or both');
@@ -132,6 +96,7 @@ export interface MaintenanceServiceDeps extends Core {
 
 export function createMaintenanceService(deps: MaintenanceServiceDeps) {
   const { db, clock, labEvents, audit } = deps;
+  const repo = createMaintenanceRepository(db);
   const maySeeNames = (actor: Actor, row: { labId: string; userId: string | null }) => can(actor, 'person.see_name', row);
 
   /** The bookings a window cancels, as the lab's manager who made it sees them. */
@@ -154,16 +119,13 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
   }
 
   async function findPlan(machineId: string, planId: string): Promise<PlanRow> {
-    const [row] = await db
-      .select()
-      .from(maintenancePlans)
-      .where(and(eq(maintenancePlans.id, planId), eq(maintenancePlans.machineId, machineId)));
+    const row = await repo.findPlan(machineId, planId);
     if (!row) throw notFound('Maintenance plan');
     return row;
   }
 
   async function planById(planId: string, now: Date): Promise<MaintenancePlan> {
-    const [state] = await loadPlanStates(db, now, eq(maintenancePlans.id, planId));
+    const [state] = await repo.planStates(now, { planId });
     if (!state) throw notFound('Maintenance plan');
     return planView(state, now);
   }
@@ -190,26 +152,26 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
       const { window, cancelled } = await inTransaction(db, async (tx) => {
         // Booking creation checks maintenance under the same machine row: holding it here keeps a
         // booking from slipping in between the window and its cancellations.
-        await tx.select({ id: machines.id }).from(machines).where(eq(machines.id, machine.id)).for('update');
-        const [window] = await tx
-          .insert(maintenanceWindows)
-          .values({ machineId: machine.id, labId: machine.labId, startAt, endAt, reason, createdBy: actor.id, createdAt: now })
-          .returning();
+        await repo.lockMachine(machine.id, tx);
+        const window = await repo.insertWindow(
+          { machineId: machine.id, labId: machine.labId, startAt, endAt, reason, createdBy: actor.id, createdAt: now },
+          tx,
+        );
         const cancelled = await deps.bookings.transitions.cancelSelected(tx, selection, {
           by: actor.id,
           reason,
           cause: 'maintenance',
-          details: { maintenanceId: window!.id },
+          details: { maintenanceId: window.id },
         });
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance.create',
           entityType: 'maintenance',
-          entityId: window!.id,
+          entityId: window.id,
           labId: machine.labId,
           details: { machineId: machine.id, start: body.start, end: body.end, reason, cancelledBookings: cancelled.map((b) => b.id) },
         });
-        return { window: window!, cancelled };
+        return { window, cancelled };
       });
       labEvents.publish({ labId: machine.labId, kind: 'maintenance', machineIds: [machine.id] });
       return { maintenance: toApiWindow(window), cancelledBookings: await viewBookings(cancelled) };
@@ -217,11 +179,11 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
 
     /** Frees the window's time again; bookings it cancelled stay cancelled. */
     async deleteWindow(actor: Actor, windowId: string): Promise<void> {
-      const [window] = await db.select().from(maintenanceWindows).where(eq(maintenanceWindows.id, windowId));
+      const window = await repo.findWindow(windowId);
       if (!window) throw notFound('Maintenance window');
       requireLabManager(actor, window.labId);
       await db.transaction(async (tx) => {
-        await tx.delete(maintenanceWindows).where(eq(maintenanceWindows.id, windowId));
+        await repo.deleteWindow(windowId, tx);
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance.delete',
@@ -235,42 +197,19 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
     },
 
     async listWindows(q: MaintenanceListQuery): Promise<{ items: MaintenanceWindow[]; total: number }> {
-      const where: SQL[] = [];
-      if (q.labId) where.push(eq(maintenanceWindows.labId, q.labId));
-      if (q.machineId) where.push(eq(maintenanceWindows.machineId, q.machineId));
-      if (q.from) where.push(gt(maintenanceWindows.endAt, new Date(q.from)));
-      if (q.to) where.push(lt(maintenanceWindows.startAt, new Date(q.to)));
-      const condition = where.length > 0 ? and(...where) : undefined;
-      const [rows, [totalRow]] = await Promise.all([
-        db
-          .select()
-          .from(maintenanceWindows)
-          .where(condition)
-          .orderBy(asc(maintenanceWindows.startAt), asc(maintenanceWindows.id))
-          .limit(q.limit ?? 50)
-          .offset(q.offset ?? 0),
-        db.select({ n: count() }).from(maintenanceWindows).where(condition),
-      ]);
-      return { items: rows.map(toApiWindow), total: Number(totalRow?.n ?? 0) };
+      const { rows, total } = await repo.listWindows(
+        { labId: q.labId, machineId: q.machineId, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+        pageOf(q),
+      );
+      return { items: rows.map(toApiWindow), total };
     },
 
     async listLog(actor: Actor, machineId: string, page: { limit?: number; offset?: number }): Promise<{ items: MaintenanceLogEntry[]; total: number }> {
       const machine = await readableMachine(actor, machineId);
-      const condition = eq(maintenanceLog.machineId, machineId);
-      const [rows, [totalRow]] = await Promise.all([
-        db
-          .select({ entry: maintenanceLog, name: users.fullName })
-          .from(maintenanceLog)
-          .leftJoin(users, eq(users.id, maintenanceLog.performedBy))
-          .where(condition)
-          .orderBy(desc(maintenanceLog.performedAt), asc(maintenanceLog.id))
-          .limit(page.limit ?? 50)
-          .offset(page.offset ?? 0),
-        db.select({ n: count() }).from(maintenanceLog).where(condition),
-      ]);
+      const { rows, total } = await repo.listLog(machineId, pageOf(page));
       return {
         items: rows.map((r) => toApiLog(r.entry, r.name, maySeeNames(actor, { labId: machine.labId, userId: r.entry.performedBy }))),
-        total: Number(totalRow?.n ?? 0),
+        total,
       };
     },
 
@@ -278,9 +217,8 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
       const now = clock.now();
       const machine = await managedMachine(actor, machineId);
       const entry = await db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(maintenanceLog)
-          .values({
+        const row = await repo.insertLogEntry(
+          {
             machineId: machine.id,
             performedAt: body.performedAt ? new Date(body.performedAt) : now,
             performedBy: actor.id,
@@ -288,17 +226,18 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
             costVnd: body.costVnd ?? 0,
             parts: body.parts ?? null,
             createdAt: now,
-          })
-          .returning();
+          },
+          tx,
+        );
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_log.create',
           entityType: 'maintenance',
-          entityId: row!.id,
+          entityId: row.id,
           labId: machine.labId,
           details: { machineId: machine.id, description: body.description, costVnd: body.costVnd ?? 0 },
         });
-        return row!;
+        return row;
       });
       return toApiLog(entry, actor.fullName);
     },
@@ -307,7 +246,7 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
     async listPlans(actor: Actor, machineId: string): Promise<{ items: MaintenancePlan[]; total: number }> {
       await readableMachine(actor, machineId);
       const now = clock.now();
-      const items = (await loadPlanStates(db, now, eq(maintenancePlans.machineId, machineId))).map((s) => planView(s, now));
+      const items = (await repo.planStates(now, { machineId })).map((s) => planView(s, now));
       return { items, total: items.length };
     },
 
@@ -318,26 +257,26 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
       const lastDoneAt = body.lastDoneAt ? new Date(body.lastDoneAt) : now;
       if (lastDoneAt > now) throw badRequest('VALIDATION_ERROR', 'lastDoneAt cannot be in the future');
       const plan = await db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(maintenancePlans)
-          .values({
+        const row = await repo.insertPlan(
+          {
             machineId: machine.id,
             title: body.title,
             everyDays: body.everyDays ?? null,
             everyUsageHours: body.everyUsageHours ?? null,
             lastDoneAt,
             createdAt: now,
-          })
-          .returning();
+          },
+          tx,
+        );
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.create',
           entityType: 'maintenance',
-          entityId: row!.id,
+          entityId: row.id,
           labId: machine.labId,
           details: { machineId: machine.id, title: body.title, everyDays: body.everyDays ?? null, everyUsageHours: body.everyUsageHours ?? null },
         });
-        return row!;
+        return row;
       });
       return planById(plan.id, now);
     },
@@ -360,10 +299,7 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
         next.everyUsageHours !== current.everyUsageHours ||
         next.lastDoneAt.getTime() !== current.lastDoneAt.getTime();
       await db.transaction(async (tx) => {
-        await tx
-          .update(maintenancePlans)
-          .set({ ...next, ...(ruleChanged ? { dueNotifiedAt: null } : {}) })
-          .where(eq(maintenancePlans.id, planId));
+        await repo.updatePlan(planId, { ...next, ...(ruleChanged ? { dueNotifiedAt: null } : {}) }, tx);
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.update',
@@ -380,7 +316,7 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
       const machine = await managedMachine(actor, machineId);
       const plan = await findPlan(machineId, planId);
       await db.transaction(async (tx) => {
-        await tx.delete(maintenancePlans).where(eq(maintenancePlans.id, planId));
+        await repo.deletePlan(planId, tx);
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.delete',
@@ -398,10 +334,9 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
       const machine = await managedMachine(actor, machineId);
       const plan = await findPlan(machineId, planId);
       const entry = await db.transaction(async (tx) => {
-        await tx.update(maintenancePlans).set({ lastDoneAt: now, dueNotifiedAt: null }).where(eq(maintenancePlans.id, planId));
-        const [row] = await tx
-          .insert(maintenanceLog)
-          .values({
+        await repo.updatePlan(planId, { lastDoneAt: now, dueNotifiedAt: null }, tx);
+        const row = await repo.insertLogEntry(
+          {
             machineId,
             performedAt: now,
             performedBy: actor.id,
@@ -410,17 +345,18 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
             parts: body.parts ?? null,
             planId,
             createdAt: now,
-          })
-          .returning();
+          },
+          tx,
+        );
         await audit.write(tx, {
           actorId: actor.id,
           action: 'maintenance_plan.done',
           entityType: 'maintenance',
           entityId: planId,
           labId: machine.labId,
-          details: { machineId, logEntryId: row!.id, costVnd: body.costVnd ?? 0 },
+          details: { machineId, logEntryId: row.id, costVnd: body.costVnd ?? 0 },
         });
-        return row!;
+        return row;
       });
       return { plan: await planById(planId, now), logEntry: toApiLog(entry, actor.fullName) };
     },
@@ -430,7 +366,7 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
       await deps.labs.find(labId);
       if (!can(actor, 'lab.read_records', { labId })) throw forbidden('Only this lab’s managers may see due maintenance');
       const now = clock.now();
-      const items = (await loadPlanStates(db, now, eq(machines.labId, labId))).map((s) => planView(s, now)).filter((p) => p.due);
+      const items = (await repo.planStates(now, { labId })).map((s) => planView(s, now)).filter((p) => p.due);
       return { items, total: items.length };
     },
   };

@@ -2,35 +2,9 @@
 // RETURNING over rows picked FOR UPDATE SKIP LOCKED, so two server processes running it at once
 // act on each booking once, without waiting on (or deadlocking with) each other. The status
 // changes themselves are the bookings module's transitions.
-import { DEFAULT_LAB_SETTINGS } from '@fablab/shared';
-import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { Tx } from '../../db/client.js';
-import { bookings, labs, usageSessions } from '../../db/schema/index.js';
 import { inTransaction } from '../../lib/transaction.js';
-
-/** The noShowGraceMinutes of the booking's lab as an interval, in a query over bookings. */
-const noShowGrace = sql`make_interval(mins => coalesce((select (${labs.settings} ->> 'noShowGraceMinutes')::int from ${labs} where ${labs.id} = ${bookings.labId}), ${DEFAULT_LAB_SETTINGS.noShowGraceMinutes}::int))`;
-
-const at = (now: Date) => sql`${now.toISOString()}::timestamptz`;
-
-/** Bookings in `status` whose `column` plus the lab's grace has passed, locked for this transaction. */
-function claimable(tx: Tx, status: 'approved' | 'checked_in', column: typeof bookings.startAt | typeof bookings.endAt, now: Date) {
-  return tx
-    .select({ id: bookings.id })
-    .from(bookings)
-    .where(and(eq(bookings.status, status), sql`${column} + ${noShowGrace} <= ${at(now)}`))
-    .for('update', { skipLocked: true });
-}
-
-/**
- * Someone else's session on the booking's machine during its check-in grace: the member could
- * not have started, so they are no no-show.
- */
-const blockedBySession = sql`exists (select 1 from ${usageSessions} where ${usageSessions.machineId} = ${bookings.machineId}
-  and ${usageSessions.bookingId} is distinct from ${bookings.id}
-  and ${usageSessions.startAt} < ${bookings.startAt} + ${noShowGrace}
-  and coalesce(${usageSessions.endAt}, 'infinity'::timestamptz) > ${bookings.startAt})`;
+import { createUsageRepository } from './usage.repository.js';
 
 /**
  * An approved booking nobody checked in by its start plus the lab's grace period becomes a
@@ -38,13 +12,8 @@ const blockedBySession = sql`exists (select 1 from ${usageSessions} where ${usag
  * kept the member from the machine.
  */
 export async function markNoShows(app: FastifyInstance, now: Date): Promise<{ marked: number; bookingIds: string[] }> {
-  const marked = await inTransaction(app.db, (tx) =>
-    app.bookings.transitions.markNoShows(
-      tx,
-      sql`${tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.status, 'approved'), sql`${bookings.startAt} + ${noShowGrace} <= ${at(now)}`, sql`not ${blockedBySession}`)).for('update', { skipLocked: true })}`,
-      now,
-    ),
-  );
+  const repo = createUsageRepository(app.db);
+  const marked = await inTransaction(app.db, (tx) => app.bookings.transitions.markNoShows(tx, repo.noShowsDue(now, tx), now));
   return { marked: marked.length, bookingIds: marked.map((b) => b.id) };
 }
 
@@ -54,17 +23,10 @@ export async function markNoShows(app: FastifyInstance, now: Date): Promise<{ ma
  * moment is unknown) and is flagged closedBySystem.
  */
 export async function autoCheckOut(app: FastifyInstance, now: Date): Promise<{ closed: number; bookingIds: string[] }> {
+  const repo = createUsageRepository(app.db);
   const completed = await inTransaction(app.db, async (tx) => {
-    const rows = await app.bookings.transitions.completeOverdue(tx, sql`${claimable(tx, 'checked_in', bookings.endAt, now)}`, now);
-    for (const b of rows) {
-      await tx
-        .update(usageSessions)
-        .set({
-          endAt: sql`greatest(${b.endAt.toISOString()}::timestamptz, ${usageSessions.startAt} + interval '1 second')`,
-          closedBySystem: true,
-        })
-        .where(and(eq(usageSessions.bookingId, b.id), isNull(usageSessions.endAt)));
-    }
+    const rows = await app.bookings.transitions.completeOverdue(tx, repo.checkOutsDue(now, tx), now);
+    for (const b of rows) await repo.closeOpenSessionsOfBooking(b.id, b.endAt, tx);
     return rows;
   });
   return { closed: completed.length, bookingIds: completed.map((b) => b.id) };
