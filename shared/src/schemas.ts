@@ -333,6 +333,14 @@ export const Booking = Type.Object({
 });
 export type Booking = Static<typeof Booking>;
 
+/** A new closure, with the pending and approved bookings it cancelled (their owners were told). */
+export const ClosureCreated = Type.Intersect([Closure, Type.Object({ cancelledBookings: Type.Array(Booking) })]);
+export type ClosureCreated = Static<typeof ClosureCreated>;
+
+/** A changed lab, with the bookings its new opening hours (or time zone) left outside, now cancelled. */
+export const LabUpdated = Type.Intersect([Lab, Type.Object({ cancelledBookings: Type.Array(Booking) })]);
+export type LabUpdated = Static<typeof LabUpdated>;
+
 export const LiveMachineStatus = Type.Object({
   machineId: Uuid,
   state: LiveMachineStateSchema,

@@ -8,8 +8,10 @@
 // was being computed, so a value read before a commit and finished after the commit's publish()
 // is never kept. Between a commit in another process and the arrival of its NOTIFY (milliseconds)
 // a reader may still get the previous value, as it would have had it read a moment earlier; an
-// overlap is decided by the database, never by this cache. When the relay was down, resync()
-// empties the whole cache. Entries also expire after a while, as a last safety net.
+// overlap is decided by the database, never by this cache, and a booking keys the lab's context by
+// the lab's version, read under a lock in its transaction (bookings/booking-core.ts). When the
+// relay was down, resync() empties the whole cache. Entries also expire after a while, as a last
+// safety net.
 import type { LabChange, LabEvents } from './events.js';
 
 interface Entry<T> {

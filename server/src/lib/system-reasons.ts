@@ -5,11 +5,13 @@ import type { Locale } from '@fablab/shared';
 export const SYSTEM_REASONS = {
   seriesCancelled: 'Series cancelled',
   accountDeleted: 'Account deleted',
+  openingHoursChanged: 'Opening hours changed',
 } as const;
 
 const WORDS: Record<string, Record<Locale, string>> = {
   [SYSTEM_REASONS.seriesCancelled]: { vi: 'Chuỗi lịch đã bị hủy', en: 'Series cancelled' },
   [SYSTEM_REASONS.accountDeleted]: { vi: 'Tài khoản đã bị xóa', en: 'Account deleted' },
+  [SYSTEM_REASONS.openingHoursChanged]: { vi: 'Giờ mở cửa đã thay đổi', en: 'Opening hours changed' },
 };
 
 /** A reason as the reader reads it: a system reason in their language, a person's words as typed. */

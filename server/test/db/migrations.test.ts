@@ -68,6 +68,22 @@ describe('migrations and the overlap constraint', () => {
     await insertBooking(machineB, '2030-01-09T02:30:00Z', '2030-01-09T03:00:00Z');
   });
 
+  it('raises a lab’s version on every change of its row or its closures, whoever writes them', async () => {
+    const version = async () => (await ctx.database.query<{ version: number }>(`select version from labs where id = $1`, [labId]))[0]!.version;
+    const before = await version();
+    await ctx.database.query(`update labs set settings = settings || '{"weeklyQuotaHours": 9}' where id = $1`, [labId]);
+    expect(await version()).toBe(before + 1);
+    const [closure] = await ctx.database.query<{ id: string }>(
+      `insert into closures (lab_id, from_date, to_date, reason) values ($1, '2030-02-01', '2030-02-02', 'Tết') returning id`,
+      [labId],
+    );
+    expect(await version()).toBe(before + 2);
+    await ctx.database.query(`update closures set to_date = '2030-02-03' where id = $1`, [closure!.id]);
+    expect(await version()).toBe(before + 3);
+    await ctx.database.query(`delete from closures where id = $1`, [closure!.id]);
+    expect(await version()).toBe(before + 4);
+  });
+
   it('refuses a booking state outside the state machine', async () => {
     expect(await refusal(() => insertBooking(machineB, '2030-02-01T01:00:00Z', '2030-02-01T02:00:00Z', 'lost'))).toBe('23514');
   });

@@ -13,6 +13,12 @@ export const labs = pgTable('labs', {
   openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
   settings: jsonb('settings').$type<LabSettings>().notNull(),
   createdAt: createdAt(),
+  /**
+   * Raised by the database (triggers, migration 0008) on every change of the row or of the lab's
+   * closures. A booking reads it under a share lock, so the rules it is checked against are never
+   * older than the last committed change of the lab, whichever server process made it.
+   */
+  version: integer('version').notNull().default(0),
 });
 
 export const closures = pgTable(

@@ -1,7 +1,9 @@
 // What every part of the bookings module shares: the repository, the transitions, the lab
 // context cache and the transaction that turns the database's refusal of an overlap into an answer.
+import { eq } from 'drizzle-orm';
 import type { AppConfig } from '../../config.js';
 import type { Db, Tx } from '../../db/client.js';
+import { labs } from '../../db/schema/index.js';
 import type { AuditLog } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { sqlState } from '../../lib/errors.js';
@@ -56,9 +58,18 @@ export function createBookingCore(deps: BookingServiceDeps) {
     }
   }
 
-  /** Not shared between requests: each computes inside its own transaction. */
-  function labContext(tx: Tx, labId: string): Promise<LabContext> {
-    return deps.labContexts.get(labId, labId, () => loadLabContext(tx, labId), { share: false });
+  /**
+   * The lab's rules (hours, closures, settings) as of its current version. The version is read
+   * under a share lock, and every change of the lab's row or closures raises it (migration 0008)
+   * under the row's lock: the change waits for this transaction, or this one for the change and
+   * then reads it. So a context kept from before a change that another server process committed
+   * (its notice still on the way) is never used after it. Kept per version; not shared between
+   * requests (each computes inside its own transaction).
+   */
+  async function labContext(tx: Tx, labId: string): Promise<LabContext> {
+    const [current] = await tx.select({ version: labs.version }).from(labs).where(eq(labs.id, labId)).for('share');
+    if (!current) throw notFound('Lab');
+    return deps.labContexts.get(labId, `${labId}@${current.version}`, () => loadLabContext(tx, labId), { share: false });
   }
 
   /** Locks the machines (in id order, so that two requests never wait on each other in a circle). */

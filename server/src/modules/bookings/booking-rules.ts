@@ -131,19 +131,36 @@ export function checkTimeRules(c: Pick<BookingCandidate, 'machine' | 'lab' | 'st
     throw unprocessable('TOO_FAR_AHEAD', `${c.group ? 'Classes and series are booked' : 'Bookings open'} at most ${horizonDays} days ahead`);
   }
 
+  const refusal = openingHoursRefusal({ openingHours: lab.row.openingHours, closures: lab.closures, zone: lab.zone }, machine, start, end);
+  if (refusal) throw unprocessable('OUTSIDE_OPENING_HOURS', refusal);
+}
+
+/** A lab's open time: its weekly hours less its closures, on its clock. */
+export interface OpenTime {
+  openingHours: LabRow['openingHours'];
+  closures: ReadonlyArray<{ from: string; to: string }>;
+  zone: string;
+}
+
+/**
+ * Why the lab's open time refuses a booking from start to end (null: it allows it). The booking
+ * must lie wholly inside one open period; a machine that may run unattended only needs to start
+ * inside one. The machine's buffer after the booking is not counted (cooling needs no staff). A
+ * new closure or shorter hours cancel the bookings this refuses (labs module).
+ */
+export function openingHoursRefusal(open: OpenTime, machine: Pick<MachineRow, 'mayRunUnattended'>, start: Date, end: Date): string | null {
   // The periods around the booking, merged, so a period that runs past midnight is one period.
   const periods = openPeriodsBetween(
     new Date(start.getTime() - DAY_MS),
     new Date(Math.max(end.getTime(), start.getTime()) + DAY_MS),
-    lab.row.openingHours,
-    lab.closures,
-    lab.zone,
+    open.openingHours,
+    open.closures,
+    open.zone,
   );
   const period = periods.find((p) => p.start <= start && start < p.end);
-  if (!period) throw unprocessable('OUTSIDE_OPENING_HOURS', 'The lab is closed when the booking starts');
-  if (!machine.mayRunUnattended && end > period.end) {
-    throw unprocessable('OUTSIDE_OPENING_HOURS', 'The booking must end before the lab closes (or breaks)');
-  }
+  if (!period) return 'The lab is closed when the booking starts';
+  if (!machine.mayRunUnattended && end > period.end) return 'The booking must end before the lab closes (or breaks)';
+  return null;
 }
 
 /** Every rule except the overlap with other bookings, in API.md's order. */

@@ -8,7 +8,7 @@
 import { CANCELLABLE_STATUSES, type BookingStatus } from '@fablab/shared';
 import { and, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { bookings } from '../../db/schema/index.js';
+import { bookings, machines } from '../../db/schema/index.js';
 import type { AuditEntry, AuditLog } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict } from '../../lib/errors.js';
@@ -16,7 +16,7 @@ import type { LabEvents } from '../../lib/events.js';
 import type { Notifier } from '../../lib/notify.js';
 import { afterCommit } from '../../lib/transaction.js';
 import { labManagerIds } from '../../plugins/policy.js';
-import { insertHoldingBooking } from './booking-rules.js';
+import { insertHoldingBooking, openingHoursRefusal, type OpenTime } from './booking-rules.js';
 import { createBookingRepository, type BookingRow, type MachineRow, type NewBookingRow } from './bookings.repository.js';
 
 /** Why a booking was cancelled; the owner's notification and the audit entry say which. */
@@ -49,8 +49,13 @@ export interface CancelSelection {
   overlapping?: Array<{ from: Date; to: Date }>;
   /** Bookings that start after this instant. */
   startingAfter?: Date;
-  /** Only these (e.g. those that fall outside new opening hours, found by the caller). */
+  /** Only these (found by the caller). */
   ids?: string[];
+  /**
+   * Of those, the bookings this open time refuses (booking-rules' openingHoursRefusal, with their
+   * machine's mayRunUnattended as it is now): what a new closure or shorter hours leave outside.
+   */
+  refusedBy?: OpenTime;
 }
 
 function isCancellable(status: BookingStatus): boolean {
@@ -174,6 +179,32 @@ export function createBookingTransitions(deps: TransitionDeps) {
     return and(...where)!;
   }
 
+  /**
+   * The bookings a selection picks, in start order, locked FOR UPDATE with `lock`. What SQL cannot
+   * say (refusedBy) is checked on the rows read, and again on the rows once locked: only the
+   * bookings it picks are locked, not every one it had to look at.
+   */
+  async function select(tx: DbOrTx, s: CancelSelection, lock: boolean): Promise<BookingRow[]> {
+    if (!s.refusedBy) {
+      const q = tx.select().from(bookings).where(selectionWhere(s)).orderBy(bookings.startAt, bookings.id);
+      return lock ? q.for('update') : q;
+    }
+    const open = s.refusedBy;
+    const refused = async (where: SQL, locked: boolean) => {
+      const q = tx
+        .select({ booking: bookings, mayRunUnattended: machines.mayRunUnattended })
+        .from(bookings)
+        .innerJoin(machines, eq(machines.id, bookings.machineId))
+        .where(where)
+        .orderBy(bookings.startAt, bookings.id);
+      const rows = locked ? await q.for('update', { of: bookings }) : await q;
+      return rows.filter((r) => openingHoursRefusal(open, r, r.booking.startAt, r.booking.endAt) !== null).map((r) => r.booking);
+    };
+    const found = await refused(selectionWhere(s), false);
+    if (!lock || found.length === 0) return found;
+    return refused(and(selectionWhere(s), inArray(bookings.id, found.map((b) => b.id)))!, true);
+  }
+
   return {
     /** A new slot-holding booking (pending, or approved at once), audited; managers hear of pending ones. */
     async request(tx: Tx, actorId: string, machine: MachineRow, values: NewBookingRow, opts: { savepoint?: boolean; quiet?: boolean } = {}): Promise<BookingRow> {
@@ -236,8 +267,7 @@ export function createBookingTransitions(deps: TransitionDeps) {
      * and change nothing). Ordered by start.
      */
     async colliding(tx: DbOrTx, selection: CancelSelection, opts: { lock: boolean }): Promise<BookingRow[]> {
-      const q = tx.select().from(bookings).where(selectionWhere(selection)).orderBy(bookings.startAt, bookings.id);
-      return opts.lock ? q.for('update') : q;
+      return select(tx, selection, opts.lock);
     },
 
     /** Cancels what `selection` picks, with the reason; the owners are told. */
@@ -246,8 +276,7 @@ export function createBookingTransitions(deps: TransitionDeps) {
       selection: CancelSelection,
       how: { by: string | null; reason: string | null; cause: CancelCause; details?: Record<string, unknown> },
     ): Promise<BookingRow[]> {
-      const rows = await tx.select().from(bookings).where(selectionWhere(selection)).orderBy(bookings.startAt, bookings.id).for('update');
-      return cancelRows(tx, rows, how);
+      return cancelRows(tx, await select(tx, selection, true), how);
     },
 
     /**

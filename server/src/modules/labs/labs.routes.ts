@@ -1,6 +1,19 @@
-import { ClosureBody, Closure, ErrorResponse, Lab, LabBody, LabPatchBody, LabWithClosures, ListOf, Type, Uuid } from '@fablab/shared';
+import {
+  CancelledBookings,
+  ClosureBody,
+  ClosureCreated,
+  DryRunQuery,
+  ErrorResponse,
+  Lab,
+  LabBody,
+  LabPatchBody,
+  LabUpdated,
+  LabWithClosures,
+  ListOf,
+  Type,
+  Uuid,
+} from '@fablab/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireLabManager } from '../../plugins/policy.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const LabParams = Type.Object({ labId: Uuid });
@@ -31,22 +44,39 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/labs/:labId',
     {
-      preHandler: app.requireRole('admin'),
-      schema: { summary: 'Change a lab', operationId: 'updateLab', tags: ['labs'], security: [{ bearerAuth: [] }], params: LabParams, body: LabPatchBody, response: { 200: Lab, ...errors } },
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Change a lab (its managers: opening hours and settings; dryRun: list the bookings new hours would cancel)',
+        operationId: 'updateLab',
+        tags: ['labs'],
+        security: [{ bearerAuth: [] }],
+        params: LabParams,
+        querystring: DryRunQuery,
+        body: LabPatchBody,
+        response: { 200: Type.Union([LabUpdated, CancelledBookings]), ...errors },
+      },
     },
-    async (request) => service.update(request.actor.id, request.params.labId, request.body),
+    async (request) => service.update(request.actor, request.params.labId, request.body, { dryRun: request.query.dryRun === true }),
   );
 
   app.post(
     '/labs/:labId/closures',
     {
       preHandler: app.authenticate,
-      schema: { summary: 'Close a lab for some days', operationId: 'createClosure', tags: ['labs'], security: [{ bearerAuth: [] }], params: LabParams, body: ClosureBody, response: { 201: Closure, ...errors } },
+      schema: {
+        summary: 'Close a lab for some days, cancelling the bookings then (dryRun: list them)',
+        operationId: 'createClosure',
+        tags: ['labs'],
+        security: [{ bearerAuth: [] }],
+        params: LabParams,
+        querystring: DryRunQuery,
+        body: ClosureBody,
+        response: { 200: CancelledBookings, 201: ClosureCreated, ...errors },
+      },
     },
     async (request, reply) => {
-      await service.get(request.params.labId);
-      requireLabManager(request.actor, request.params.labId);
-      return reply.status(201).send(await service.addClosure(request.actor.id, request.params.labId, request.body));
+      const dryRun = request.query.dryRun === true;
+      return reply.status(dryRun ? 200 : 201).send(await service.addClosure(request.actor, request.params.labId, request.body, { dryRun }));
     },
   );
 
@@ -62,9 +92,7 @@ const labsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.get(request.params.labId);
-      requireLabManager(request.actor, request.params.labId);
-      await service.removeClosure(request.actor.id, request.params.labId, request.params.closureId);
+      await service.removeClosure(request.actor, request.params.labId, request.params.closureId);
       return reply.status(204).send(null);
     },
   );
