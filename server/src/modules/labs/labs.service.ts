@@ -26,9 +26,12 @@ import { badRequest, conflict, forbidden, notFound, sqlState } from '../../lib/e
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { inTransaction } from '../../lib/transaction.js';
 import { can, requireLabManager, type Actor } from '../../plugins/policy.js';
-import type { BookingRow, CancelSelection } from '../bookings/bookings.service.js';
 
 export type LabRow = typeof labs.$inferSelect;
+// The bookings service's own types, through the app it is decorated on (no import of its files).
+type BookingsService = FastifyInstance['bookings'];
+type CancelSelection = Parameters<BookingsService['transitions']['colliding']>[1];
+type BookingRow = Parameters<BookingsService['view']>[0];
 export type ClosureRow = typeof closures.$inferSelect;
 
 export function toApiLab(row: LabRow): Lab {
