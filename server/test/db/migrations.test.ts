@@ -1,3 +1,4 @@
+import { BOOKING_STATUSES, SLOT_HOLDING_STATUSES } from '@fablab/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlState } from '../../src/lib/errors.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -17,6 +18,14 @@ describe('migrations and the overlap constraint', () => {
     userId = (await ctx.createUser()).id;
   });
   afterAll(() => ctx.close());
+
+  it('holds slots in the database for exactly the shared slot-holding statuses', async () => {
+    const rows = await ctx.database.query<{ def: string }>(
+      "select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'bookings_no_overlap'",
+    );
+    const held = BOOKING_STATUSES.filter((status) => new RegExp(`'${status}'`).test(rows[0]!.def));
+    expect(held.sort()).toEqual([...SLOT_HOLDING_STATUSES].sort());
+  });
 
   async function insertBooking(machineId: string, start: string, end: string, status = 'approved', occupiedUntil = end) {
     await ctx.database.query(

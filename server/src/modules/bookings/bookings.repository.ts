@@ -1,4 +1,4 @@
-import { QUOTA_COUNTED_STATUSES, SLOT_HOLDING_STATUSES, type BookingStatus } from '@fablab/shared';
+import { CANCELLABLE_STATUSES, QUOTA_COUNTED_STATUSES, SLOT_HOLDING_STATUSES, type BookingStatus } from '@fablab/shared';
 import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
@@ -364,7 +364,7 @@ export function createBookingRepository(db: DbOrTx) {
         .where(
           and(
             eq(bookings.seriesId, seriesId),
-            inArray(bookings.status, ['pending', 'approved']),
+            inArray(bookings.status, [...CANCELLABLE_STATUSES]),
             gte(bookings.startAt, from),
           ),
         )
