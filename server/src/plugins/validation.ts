@@ -24,16 +24,21 @@ export const buildValidator: AjvCompiler.BuildCompilerFromPool = (externalSchema
 
 /** Passwords are secrets taken exactly as typed; every other text is trimmed. */
 const UNTRIMMED = /password/i;
+/**
+ * No body of the API nests deeper than a few levels (opening hours: 3). A deeper one is refused
+ * here, before the walk below, which would otherwise overflow the stack (a 500) on JSON nested
+ * some ten thousand levels deep: still well under the 1 MB limit.
+ */
+const MAX_DEPTH = 32;
 
-function trimmed(value: unknown): unknown {
+function trimmed(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.trim();
-  if (Array.isArray(value)) return value.map(trimmed);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[key] = UNTRIMMED.test(key) ? v : trimmed(v);
-    return out;
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) throw badRequest('FST_ERR_VALIDATION', `The body nests deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(value)) return value.map((v) => trimmed(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = UNTRIMMED.test(key) ? v : trimmed(v, depth + 1);
+  return out;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

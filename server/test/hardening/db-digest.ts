@@ -43,3 +43,36 @@ export async function writeMarker(database: Database): Promise<string> {
   const [row] = await database.query<{ xmax: string }>('select pg_snapshot_xmax(pg_current_snapshot())::text as xmax');
   return row!.xmax;
 }
+
+/**
+ * Installs, in this test file's own database, a counter of every row written to the digested
+ * tables: a trigger on each of them draws from a sequence. Sequences are not transactional, so a
+ * write that was rolled back still counts (the digest then shows nothing changed), but a write can
+ * never happen without moving it; unlike the transaction ids of writeMarker, other databases on
+ * the same server (other suites, other runs) do not move it.
+ */
+export async function installWriteCounter(database: Database): Promise<void> {
+  const tables = await database.query<{ name: string }>(
+    "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name",
+  );
+  const statements = [
+    'create sequence if not exists test_row_writes',
+    `create or replace function test_count_write() returns trigger language plpgsql as $$
+       begin perform nextval('test_row_writes'); return null; end $$`,
+    ...tables
+      .filter(({ name }) => !COUNTERS.has(name))
+      .flatMap(({ name }) => [
+        `create trigger test_count_row_write after insert or update or delete on "${name}" for each row execute function test_count_write()`,
+        `create trigger test_count_truncate after truncate on "${name}" for each statement execute function test_count_write()`,
+      ]),
+  ];
+  for (const statement of statements) await database.query(statement);
+}
+
+/** How many rows the counter of installWriteCounter has seen written so far. */
+export async function writeCount(database: Database): Promise<string> {
+  const [row] = await database.query<{ n: string }>(
+    'select case when is_called then last_value else 0 end::text as n from test_row_writes',
+  );
+  return row!.n;
+}
