@@ -40,6 +40,8 @@ export interface ConnectOptions {
   kind?: Database['kind'];
   /** Longest a statement may wait for its answer before the request gets 503. */
   queryTimeoutMs?: number;
+  /** Longest a request waits for a free pooled connection before it gets 503. */
+  connectionTimeoutMs?: number;
   onClose?: () => Promise<void>;
   storageDir?: string;
 }
@@ -54,7 +56,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     ...(options.connection ?? {}),
     ...(options.databaseUrl ? { connectionString: options.databaseUrl } : {}),
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     // A connection that stalls or dies silently mid-query (a network cut, a frozen server) must
     // not hold its request or its pool client for long: the query fails (503) and the client goes.
     query_timeout: options.queryTimeoutMs ?? 10_000,

@@ -66,7 +66,10 @@ describe('bookings racing on machines with a buffer', () => {
     database = await createTestDatabase();
     lab = await seedLab(database.db, { machines: MACHINES, members: MEMBERS, bufferMinutes: BUFFER_MINUTES });
     for (let i = 0; i < 2; i++) {
-      const db = await connect({ databaseUrl: database.url!, poolSize: 10 });
+      // Bursts of 300 bookings taking turns on six machines wait longer for a connection and a
+      // lock than a 2-core machine under a full test run gives them in 5 or 10 s: this test is
+      // about deadlocks and overlaps, not capacity, so the waits are not cut short here.
+      const db = await connect({ databaseUrl: database.url!, poolSize: 10, connectionTimeoutMs: 120_000, queryTimeoutMs: 120_000 });
       const app = await buildApp({
         config: testConfig({ databaseUrl: database.url! }),
         database: db,
