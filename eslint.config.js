@@ -18,6 +18,30 @@ const serverModuleZones = serverModules.map((name) => ({
   message: 'Reach another module through its service on the app (app.<feature>), not its files.',
 }));
 
+// The web's layers (as bulletproof-react draws them): components/ui and lib → features → app. A
+// feature imports no other feature; what several share lives in lib (query keys among it).
+const features = readdirSync(new URL('./web/src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const webZones = [
+  ...features.map((feature) => ({
+    target: `./web/src/features/${feature}`,
+    from: './web/src/features',
+    except: [`./${feature}`],
+    message: 'A feature does not import another feature: move what both need to lib/ or components/ui/, or compose them in app/.',
+  })),
+  {
+    target: './web/src/features',
+    from: './web/src/app',
+    message: 'Features do not import the app layer.',
+  },
+  {
+    target: ['./web/src/components', './web/src/lib'],
+    from: ['./web/src/features', './web/src/app'],
+    message: 'Shared components and lib import no feature and no app code.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'migrations/**', 'web/test-results/**', 'bench-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -45,6 +69,9 @@ export default tseslint.config(
   {
     files: ['web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'import-x/no-restricted-paths': ['error', { zones: webZones }],
+    },
   },
 );

@@ -1,5 +1,5 @@
 import { LOCALES, type Locale } from '@fablab/shared';
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Loading } from '../components/ui/states';
@@ -59,6 +59,41 @@ function MainNav({ onNavigate }: { onNavigate: () => void }) {
   );
 }
 
+/**
+ * After a move to another page, focus goes to its heading, so that a screen reader reads where
+ * one is and Tab starts from there. Pages load lazily: the heading is awaited a little.
+ */
+function useFocusHeadingOnNavigation(pathname: string) {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const main = document.getElementById('main');
+    if (!main) return;
+    let done = false;
+    const focus = () => {
+      const heading = main.querySelector<HTMLElement>('h1');
+      if (!heading || done) return false;
+      done = true;
+      if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+      heading.focus({ preventScroll: false });
+      return true;
+    };
+    if (focus()) return;
+    const observer = new MutationObserver(() => {
+      if (focus()) observer.disconnect();
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    const timer = setTimeout(() => observer.disconnect(), 5000);
+    return () => {
+      observer.disconnect();
+      clearTimeout(timer);
+    };
+  }, [pathname]);
+}
+
 export function AppLayout() {
   const { t } = useTranslation();
   const { data: user } = useUser();
@@ -67,6 +102,7 @@ export function AppLayout() {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   useSessionReset();
+  useFocusHeadingOnNavigation(location.pathname);
 
   useEffect(() => {
     document.title = t('app.title');

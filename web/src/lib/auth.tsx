@@ -5,11 +5,18 @@ import { QueryClient, queryOptions, useMutation, useQuery, useQueryClient } from
 import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { apiRequest } from './api-client';
+import { sharedKeys } from './query-keys';
 import { getToken, setToken, subscribeToken } from './token-store';
 
 export const authKeys = {
-  me: (token: string | null) => ['auth', 'me', token ? 'signed-in' : 'anonymous'] as const,
+  all: [...sharedKeys.auth, 'me'] as const,
+  me: (token: string | null) => [...sharedKeys.auth, 'me', token ? 'signed-in' : 'anonymous'] as const,
 };
+
+/** Everything but labs and machines (public) and who is signed in (re-read) belongs to one session. */
+function belongsToSession(query: { queryKey: readonly unknown[] }): boolean {
+  return query.queryKey[0] !== sharedKeys.labs[0] && query.queryKey[0] !== sharedKeys.auth[0];
+}
 
 export function useToken(): string | null {
   return useSyncExternalStore(subscribeToken, getToken, () => null);
@@ -33,7 +40,7 @@ function signedIn(queryClient: QueryClient, token: string, user: User): Promise<
   queryClient.setQueryData(authKeys.me(token), user);
   setToken(token);
   // Whatever was loaded anonymously (or as someone else) may now read differently.
-  return queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+  return queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== sharedKeys.auth[0] });
 }
 
 export function useLogin() {
@@ -57,7 +64,7 @@ export function useLogout() {
   return () => {
     setToken(null);
     // Labs and machines are public; everything else belonged to the person who left.
-    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'labs' && q.queryKey[0] !== 'auth' });
+    queryClient.removeQueries({ predicate: belongsToSession });
   };
 }
 
@@ -65,7 +72,7 @@ export function useUpdateMe() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: UpdateMeBody) => apiRequest<User>('/me', { method: 'PATCH', body }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['auth', 'me'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: authKeys.all }),
   });
 }
 
@@ -74,7 +81,7 @@ export function useSessionReset(): void {
   const queryClient = useQueryClient();
   const token = useToken();
   useEffect(() => {
-    if (!token) queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' && q.queryKey[0] !== 'labs' });
+    if (!token) queryClient.removeQueries({ predicate: belongsToSession });
   }, [token, queryClient]);
   useEffect(() => {
     const onStorage = (event: StorageEvent) => {
@@ -88,6 +95,17 @@ export function useSessionReset(): void {
 export function isLabManager(user: User | null | undefined, labId: string): boolean {
   if (!user) return false;
   return user.role === 'admin' || (user.role === 'manager' && user.managedLabIds.includes(labId));
+}
+
+/**
+ * What a user may change of a lab (PATCH /api/labs/:id is the administrators' today; a lab's
+ * managers add and remove its closures). The forms offer only this.
+ */
+/** What the server lets this user save of a lab: its managers the hours, settings and closures; admins everything. */
+export function labEditRights(user: User | null | undefined, labId: string) {
+  const admin = user?.role === 'admin';
+  const manages = isLabManager(user, labId);
+  return { identity: admin, rules: admin || manages, closures: manages };
 }
 
 export function canSeeStats(user: User | null | undefined): boolean {

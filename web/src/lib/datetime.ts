@@ -59,12 +59,45 @@ export function formatRange(start: When, end: When, zone: string, locale: string
   return `${day} ${a.toFormat(TIME_FORMAT)} – ${b.toFormat(DATE_TIME_FORMAT)}`;
 }
 
+/** "UTC+7", "UTC−3:30": the zone's offset now. */
+export function utcOffset(zone: string, at: Date = new Date()): string {
+  const minutes = DateTime.fromJSDate(at, { zone }).offset;
+  const sign = minutes < 0 ? '−' : '+';
+  const h = Math.floor(Math.abs(minutes) / 60);
+  const m = Math.abs(minutes) % 60;
+  return `UTC${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+}
+
+/** The zone's name in words, from the catalogue where it has one, else from the browser. */
+function zoneWords(zone: string, locale: string, named: (key: string) => string | undefined): string {
+  const fromCatalogue = named(zone.replace(/[/+-]/g, '_'));
+  if (fromCatalogue) return fromCatalogue;
+  try {
+    const part = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'longGeneric' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName');
+    if (part) return part.value;
+  } catch {
+    // An unknown zone: its id is all there is.
+  }
+  return zone;
+}
+
 /** Formatters bound to the interface language. */
 export function useFormat() {
-  const { i18n } = useTranslation();
+  const { i18n, t } = useTranslation();
   const locale = i18n.language;
   return {
     locale,
+    /** "giờ Việt Nam, UTC+7" / "Vietnam time, UTC+7", never the raw IANA id. */
+    zone: (zone: string) =>
+      t('zones.format', {
+        name: zoneWords(zone, locale, (key) => {
+          const text = t(`zones.names.${key}`, { defaultValue: '' });
+          return text || undefined;
+        }),
+        offset: utcOffset(zone),
+      }),
     date: (value: When, zone: string) => formatDate(value, zone, locale),
     time: (value: When, zone: string) => formatTime(value, zone, locale),
     dateTime: (value: When, zone: string) => formatDateTime(value, zone, locale),

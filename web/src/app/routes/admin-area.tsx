@@ -7,12 +7,14 @@ import { useLabs } from '../../features/labs/api/get-labs';
 import { LabForm } from '../../features/labs/components/lab-form';
 import { UsersAdmin } from '../../features/users/components/users-admin';
 import { RequireAuth, useUser } from '../../lib/auth';
+import { useFormat } from '../../lib/datetime';
 import { useNames } from '../../lib/names';
 import { ForbiddenPage } from './not-found-page';
 
 function LabsAdmin() {
   const { t } = useTranslation();
   const names = useNames();
+  const format = useFormat();
   const labs = useLabs();
   const [creating, setCreating] = useState(false);
   return (
@@ -45,7 +47,7 @@ function LabsAdmin() {
                 <strong>{names.lab(lab)}</strong> <span className="muted small">({lab.slug})</span>
               </p>
               <p className="muted small">
-                {lab.host} · {lab.timezone}
+                {lab.host} · {format.zone(lab.timezone)}
               </p>
             </div>
             <div className="list-item-actions">

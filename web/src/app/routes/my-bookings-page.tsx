@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
-import { ErrorState, Loading } from '../../components/ui/states';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { ErrorState, Loading, StatusMessage } from '../../components/ui/states';
 import { MyBookingList } from '../../features/bookings/components/my-booking-list';
 import { MyDataCard } from '../../features/account/components/my-data-card';
 import { CalendarFeedCard } from '../../features/calendar-feed/components/calendar-feed-card';
@@ -10,13 +11,11 @@ import { useNames } from '../../lib/names';
 import { ForbiddenPage } from './not-found-page';
 import { useMachineLookup } from './use-machine-lookup';
 
-function MyBookingsContent() {
+function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
   const { t } = useTranslation();
   const { data: user } = useUser();
   const names = useNames();
   const lookup = useMachineLookup();
-  const logout = useLogout();
-  const navigate = useNavigate();
   if (!user) return null;
   if (lookup.isPending) return <Loading />;
   if (lookup.error) return <ErrorState error={lookup.error} />;
@@ -37,21 +36,38 @@ function MyBookingsContent() {
           machineTypeName={names.machineType}
         />
         <CalendarFeedCard />
-        <MyDataCard
-          onDeleted={() => {
-            logout();
-            void navigate('/');
-          }}
-        />
+        <MyDataCard onDeleted={onDeleted} />
       </div>
     </>
   );
 }
 
+/** Said once the account is gone (the session ends with it, so no guard stands here). */
+function AccountDeleted() {
+  const { t } = useTranslation();
+  return (
+    <section className="narrow card">
+      <h1>{t('account.deletedTitle')}</h1>
+      <StatusMessage message={t('account.deleted')} />
+      <p>
+        <Link to="/">{t('nav.labs')}</Link>
+      </p>
+    </section>
+  );
+}
+
 export default function MyBookingsPage() {
+  const logout = useLogout();
+  const [deleted, setDeleted] = useState(false);
+  if (deleted) return <AccountDeleted />;
   return (
     <RequireAuth fallback={<Loading />} forbidden={<ForbiddenPage />}>
-      <MyBookingsContent />
+      <MyBookingsContent
+        onDeleted={() => {
+          setDeleted(true);
+          logout();
+        }}
+      />
     </RequireAuth>
   );
 }

@@ -8,7 +8,7 @@ export function RegisterPage() {
   return (
     <section className="narrow card">
       <h1>{t('auth.registerTitle')}</h1>
-      <RegisterForm onRegistered={() => void navigate('/', { replace: true })} />
+      <RegisterForm onRegistered={() => void navigate('/', { replace: true, state: { notice: 'welcome' } })} />
       <p>
         {t('auth.haveAccount')} <Link to="/sign-in">{t('auth.signIn')}</Link>
       </p>

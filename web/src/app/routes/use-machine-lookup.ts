@@ -26,6 +26,9 @@ export function useMachineLookup() {
         labName: labName(lab),
         zone: lab.timezone,
         checkInEarlyMinutes: lab.settings.checkInEarlyMinutes,
+        cancelCutoffMinutes: lab.settings.cancelCutoffMinutes,
+        machine,
+        openingHours: lab.openingHours,
       };
     };
     return {

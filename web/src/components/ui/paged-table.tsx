@@ -41,7 +41,7 @@ export function PagedTable<T>({
       {query.data && query.data.items.length === 0 && <Empty>{empty}</Empty>}
       {query.data && query.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
             <table>
               {caption && <caption className="visually-hidden">{caption}</caption>}
               <thead>{head}</thead>

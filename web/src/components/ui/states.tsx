@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../lib/api-client';
 import { useErrorMessage } from '../../lib/error-message';
 
 export function Loading({ label }: { label?: string }) {
@@ -27,13 +28,18 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
-/** The refusal of a form's submit, read out when it appears. */
-export function FormError({ error }: { error: unknown }) {
+/**
+ * The refusal of a form's submit, read out when it appears. `codes` gives a form its own words
+ * for a code that means something narrower there (INVALID_CREDENTIALS on a form that asks only
+ * for the current password: the password is wrong, there is no email to be wrong).
+ */
+export function FormError({ error, codes }: { error: unknown; codes?: Partial<Record<string, string>> }) {
   const message = useErrorMessage();
   if (!error) return null;
+  const own = error instanceof ApiError ? codes?.[error.code] : undefined;
   return (
     <p className="form-error" role="alert">
-      {message(error)}
+      {own ?? message(error)}
     </p>
   );
 }

@@ -33,6 +33,8 @@ export async function newContext(
     /** The browser's own language and formats (the app's language is its own setting). */
     locale?: string;
     phone?: boolean;
+    /** For injecting axe-core as an inline script: the app's CSP allows only its own scripts. */
+    bypassCSP?: boolean;
   } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
@@ -43,6 +45,7 @@ export async function newContext(
     isMobile: options.phone ?? false,
     hasTouch: options.phone ?? false,
     acceptDownloads: true,
+    bypassCSP: options.bypassCSP ?? false,
   });
   context.setDefaultTimeout(20_000);
   return context;

@@ -53,23 +53,44 @@ export async function visibleSlotPoints(
   times: string[],
   column?: number,
 ): Promise<Point[]> {
-  const points = await stablePoints(page, machineName, times, column);
-  const viewport = page.viewportSize();
-  const top = Math.min(...points.map((p) => p.y));
-  const bottom = Math.max(...points.map((p) => p.y));
-  const x = points[0]!.x;
-  if (viewport && (top < 80 || bottom > viewport.height - 30 || x > viewport.width - 10 || x < 0)) {
-    await page.evaluate(
-      ({ x, middle }) => {
-        window.scrollBy(0, middle - window.innerHeight / 2);
-        const scroller = document.querySelector('.calendar-scroll');
-        if (scroller && (x > window.innerWidth - 10 || x < 0)) scroller.scrollLeft += x - window.innerWidth / 2;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const points = await stablePoints(page, machineName, times, column);
+    const top = Math.min(...points.map((p) => p.y));
+    const bottom = Math.max(...points.map((p) => p.y));
+    const x = points[0]!.x;
+    // The calendar scrolls inside its own box (sticky hours and headers), and the page around it.
+    const moved = await page.evaluate(
+      ({ x, top, bottom }) => {
+        const scroller = document.querySelector('.calendar-scroll') as HTMLElement | null;
+        if (!scroller) return false;
+        const box = scroller.getBoundingClientRect();
+        const header = document.querySelector('.calendar-scroll .rbc-time-header')?.getBoundingClientRect().height ?? 0;
+        const gutter =
+          document.querySelector('.calendar-scroll .rbc-time-content > .rbc-time-gutter')?.getBoundingClientRect()
+            .width ?? 0;
+        let changed = false;
+        const visibleTop = box.top + header + 8;
+        const visibleBottom = box.bottom - 12;
+        if (top < visibleTop || bottom > visibleBottom) {
+          scroller.scrollTop += (top + bottom) / 2 - (visibleTop + visibleBottom) / 2;
+          changed = true;
+        }
+        if (x < box.left + gutter + 5 || x > box.right - 10) {
+          scroller.scrollLeft += x - (box.left + gutter + box.right) / 2;
+          changed = true;
+        }
+        const after = scroller.getBoundingClientRect();
+        if (after.top < 60 || after.bottom > window.innerHeight - 10) {
+          window.scrollBy(0, after.top - 70);
+          changed = true;
+        }
+        return changed;
       },
-      { x, middle: (top + bottom) / 2 },
+      { x, top, bottom },
     );
-    return stablePoints(page, machineName, times, column);
+    if (!moved) return points;
   }
-  return points;
+  return stablePoints(page, machineName, times, column);
 }
 
 export async function visibleSlotPoint(page: Page, machineName: string, time: string, column?: number): Promise<Point> {

@@ -27,7 +27,7 @@ import { MaintenanceDueBanner } from '../../../features/maintenance/components/m
 import { UsageList } from '../../../features/usage/components/usage-list';
 import { WalkInDialog, type WalkInDraft } from '../../../features/usage/components/walk-in-dialog';
 import { UserSearch } from '../../../features/users/components/user-search';
-import { isLabManager, RequireAuth, useUser } from '../../../lib/auth';
+import { isLabManager, labEditRights, RequireAuth, useUser } from '../../../lib/auth';
 import { useFormat } from '../../../lib/datetime';
 import { useNames } from '../../../lib/names';
 import { ForbiddenPage } from '../not-found-page';
@@ -360,11 +360,13 @@ function GroupsTab() {
 function SettingsTab() {
   const { t } = useTranslation();
   const { lab } = useLabContext();
+  const { data: user } = useUser();
+  const rights = labEditRights(user, lab.id);
   return (
     <>
       <section className="card section" aria-labelledby="lab-settings-title">
         <h2 id="lab-settings-title">{t('labSettings.title')}</h2>
-        <LabForm key={lab.id} lab={lab} />
+        <LabForm key={lab.id} lab={lab} rights={rights} />
       </section>
       <div className="section">
         <ClosuresEditor lab={lab} />

@@ -1,17 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
-import { auditKeys } from './keys';
 import type { AuditEntry } from '@fablab/shared';
+import { auditKeys, type AuditFilters } from './keys';
 
-export type { AuditEntry };
-
-export interface AuditFilters {
-  labId?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
-}
+export type { AuditEntry, AuditFilters };
 
 export function getAuditLog(
   filters: AuditFilters,

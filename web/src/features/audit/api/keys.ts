@@ -1,4 +1,10 @@
-import type { AuditFilters } from './get-audit-log';
+export interface AuditFilters {
+  labId?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
 
 export const auditKeys = {
   all: ['audit'] as const,

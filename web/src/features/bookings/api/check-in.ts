@@ -1,6 +1,7 @@
 import type { BookingWithUsage } from '@fablab/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
+import { sharedKeys } from '../../../lib/query-keys';
 import { bookingKeys } from './keys';
 
 export function checkIn(id: string): Promise<BookingWithUsage> {
@@ -15,7 +16,7 @@ export function useCheckIn() {
     onSettled: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: bookingKeys.all }),
-        queryClient.invalidateQueries({ queryKey: ['usage'] }),
+        queryClient.invalidateQueries({ queryKey: sharedKeys.usage }),
       ]),
   });
 }

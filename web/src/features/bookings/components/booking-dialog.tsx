@@ -1,13 +1,14 @@
 import type { Booking, Machine, Purpose, User } from '@fablab/shared';
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DateField } from '../../../components/ui/date-field';
 import { Dialog } from '../../../components/ui/dialog';
 import { NoteField, PurposeField } from '../../../components/ui/purpose-note-fields';
 import { FormError } from '../../../components/ui/states';
 import { useFormat } from '../../../lib/datetime';
+import { useNow } from '../../../lib/use-now';
 import { useCreateBooking } from '../api/create-booking';
-import { floorToGrid, fromLocal, gridTimes, localParts, toHhmm, toMinutes } from './time-grid';
+import { floorToGrid, fromLocal, localParts, toMinutes } from './time-grid';
+import { choices, TimeRangeFields, useDayBusy } from './time-range-fields';
 
 export interface BookingDraft {
   machineId: string;
@@ -81,18 +82,19 @@ function BookingForm({
   const [note, setNote] = useState('');
   const [member, setMember] = useState<User | null>(null);
 
-  const dayFirst = toMinutes(dayStart);
-  const dayLast = toMinutes(dayEnd);
-  const startTimes = gridTimes(dayFirst, dayLast - (machine?.minMinutes ?? step), step);
-  const lastEnd = machine?.mayRunUnattended ? 24 * 60 : dayLast;
-  const endTimes = machine
-    ? gridTimes(start + machine.minMinutes, Math.min(start + machine.maxMinutes, lastEnd), step)
-    : [];
+  const now = useNow();
+  const { busy } = useDayBusy(machine?.labId ?? '', machine?.id ?? '', date, zone);
+  const offered = machine
+    ? choices({ machine, date, zone, start, dayStart, dayEnd, busy, now })
+    : { starts: [], ends: [] };
 
-  // The end follows the machine's grid and length rules whenever start or machine change.
-  const end = machine
+  // The end follows the machine's grid and length rules whenever start or machine change, and
+  // stops at the next busy period.
+  const ruled = machine
     ? Math.min(Math.max(start + machine.minMinutes, Math.ceil(chosenEnd / step) * step), start + machine.maxMinutes)
     : chosenEnd;
+  const lastOffered = offered.ends.length > 0 ? toMinutes(offered.ends[offered.ends.length - 1]!) : null;
+  const end = lastOffered !== null && ruled > lastOffered ? lastOffered : ruled;
 
   if (!machine) return <p>{t('booking.noBookableMachine')}</p>;
   const needsCertification = machine.requiresCertification;
@@ -149,29 +151,16 @@ function BookingForm({
           {t('machines.slotRule', { slot: machine.slotMinutes })}
         </p>
       </div>
-      <div className="form-row">
-        <DateField value={date} onChange={setDate} />
-        <label className="field">
-          <span>{t('booking.start')}</span>
-          <select value={toHhmm(start)} onChange={(e) => setStart(toMinutes(e.target.value))}>
-            {(startTimes.includes(toHhmm(start)) ? startTimes : [toHhmm(start), ...startTimes]).map((time) => (
-              <option key={time} value={time}>
-                {time}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('booking.end')}</span>
-          <select value={toHhmm(end)} onChange={(e) => setEnd(toMinutes(e.target.value))}>
-            {(endTimes.includes(toHhmm(end)) ? endTimes : [toHhmm(end), ...endTimes]).map((time) => (
-              <option key={time} value={time}>
-                {time}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <TimeRangeFields
+        date={date}
+        start={start}
+        end={end}
+        starts={offered.starts}
+        ends={offered.ends}
+        onDate={setDate}
+        onStart={setStart}
+        onEnd={setEnd}
+      />
       <p className="muted small">{t('booking.when', { when: format.range(startAt, endAt, zone) })}</p>
       <PurposeField value={purpose} onChange={setPurpose} />
       <NoteField label={t('booking.noteOptional')} rows={3} value={note} onChange={setNote} />

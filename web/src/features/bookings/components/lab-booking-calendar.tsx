@@ -1,5 +1,7 @@
-// The maker's view of a lab: the week's calendar, booking by click or drag over free time,
-// rescheduling their own bookings by dragging them.
+// The maker's view of a lab: a day of every machine, a week of one, or the day as a list (the
+// phone's default); booking by click, tap or drag over free time. Own bookings open their details
+// (click, tap or Enter); dragging one is a desktop shortcut that asks before it saves, and can be
+// undone.
 import {
   SLOT_HOLDING_STATUSES,
   type Booking,
@@ -8,22 +10,27 @@ import {
   type Machine,
 } from '@fablab/shared';
 import { DateTime } from 'luxon';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { DateInput } from '../../../components/ui/date-input';
-import { ErrorState } from '../../../components/ui/states';
+import { Dialog } from '../../../components/ui/dialog';
+import { ErrorState, FormError, Loading } from '../../../components/ui/states';
 import { useErrorMessage } from '../../../lib/error-message';
 import { useFormat } from '../../../lib/datetime';
+import { useMediaQuery, PHONE_QUERY } from '../../../lib/use-media-query';
 import { useNow } from '../../../lib/use-now';
 import { useBookings } from '../api/get-bookings';
 import { useLabAvailability } from '../api/get-lab-availability';
 import { useLabEvents } from '../api/lab-events';
 import { useUpdateBooking } from '../api/update-booking';
+import { AgendaView, type AgendaMachine } from './agenda-view';
+import { BookingDetailsDialog, type BookingContext } from './booking-details-dialog';
 import { BookingDialog, type BookingDraft } from './booking-dialog';
 import { LabCalendar, type CalendarEntry, type CalendarMachine, type SlotSelection } from './lab-calendar';
 import { CalendarLegend } from './calendar-legend';
 import { weekSpan } from './time-grid';
+import { collision, type Busy } from './time-range-fields';
 
 interface Props {
   lab: LabWithClosures;
@@ -39,12 +46,16 @@ function overlaps(a: { start: Date; end: Date }, b: { start: Date; end: Date }):
   return a.start < b.end && b.start < a.end;
 }
 
-export function useCalendarParams(zone: string) {
+export type CalendarView = 'day' | 'week' | 'agenda';
+
+export function useCalendarParams(zone: string, defaultView: CalendarView = 'day') {
   const [params, setParams] = useSearchParams();
   const today = DateTime.now().setZone(zone).toISODate() as string;
   const dateParam = params.get('date');
   const date = dateParam && DateTime.fromISO(dateParam, { zone }).isValid ? dateParam : today;
-  const view = params.get('view') === 'week' ? 'week' : 'day';
+  const viewParam = params.get('view');
+  const view: CalendarView =
+    viewParam === 'week' || viewParam === 'agenda' || viewParam === 'day' ? viewParam : defaultView;
   const type = params.get('type') ?? '';
   const machine = params.get('machine') ?? '';
   const update = useCallback(
@@ -65,16 +76,36 @@ export function useCalendarParams(zone: string) {
   return { date, view, type, machine, today, update } as const;
 }
 
+interface PendingMove {
+  booking: Booking;
+  start: Date;
+  end: Date;
+  /** Why the new time cannot be had, when the calendar already knows. */
+  refusal: string | null;
+}
+
+interface Feedback {
+  tone: 'ok' | 'error';
+  text: string;
+  /** The times a reschedule replaced: "Undo" puts them back. */
+  undo?: { id: string; start: string; end: string };
+}
+
 export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, machineTypeName }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const errorMessage = useErrorMessage();
   const zone = lab.timezone;
-  const { date, view, type, machine: machineParam, today, update } = useCalendarParams(zone);
+  const phone = useMediaQuery(PHONE_QUERY);
+  const { date, view, type, machine: machineParam, today, update } = useCalendarParams(zone, phone ? 'agenda' : 'day');
   const [draft, setDraft] = useState<BookingDraft | null>(null);
-  const [feedback, setFeedback] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const [opened, setOpened] = useState<Booking | null>(null);
+  const [pendingMove, setPendingMove] = useState<PendingMove | null>(null);
   const reschedule = useUpdateBooking();
+  const undo = useUpdateBooking();
   const now = useNow();
+  const feedbackRef = useRef<HTMLDivElement>(null);
   useLabEvents(lab.id);
 
   const day = DateTime.fromISO(date, { zone });
@@ -94,22 +125,27 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
   );
   const shownIds = useMemo(() => new Set(shown.map((m) => m.id)), [shown]);
 
+  const detailOf = useCallback(
+    (m: Machine) =>
+      [
+        machineTypeName(m.type),
+        m.status === 'out_of_service' ? t('machineStatus.out_of_service') : null,
+        m.requiresCertification ? t('machines.needsCertificationShort') : null,
+        m.requiresApproval ? t('machines.needsApprovalShort') : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    [machineTypeName, t],
+  );
   const resources = useMemo<CalendarMachine[]>(
     () =>
       shown.map((m) => ({
         id: m.id,
         title: m.name,
-        detail: [
-          machineTypeName(m.type),
-          m.status === 'out_of_service' ? t('machineStatus.out_of_service') : null,
-          m.requiresCertification ? t('machines.needsCertificationShort') : null,
-          m.requiresApproval ? t('machines.needsApprovalShort') : null,
-        ]
-          .filter(Boolean)
-          .join(' · '),
+        detail: detailOf(m),
         warn: m.requiresCertification && !(certifiedTypes?.has(m.type) ?? false),
       })),
-    [shown, machineTypeName, t, certifiedTypes],
+    [shown, detailOf, certifiedTypes],
   );
 
   const myBookings = useMemo(
@@ -120,17 +156,17 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
   const { entries, background, busyByMachine } = useMemo(() => {
     const entries: CalendarEntry[] = [];
     const background: CalendarEntry[] = [];
-    const busyByMachine = new Map<string, Array<{ start: Date; end: Date }>>();
+    const busyByMachine = new Map<string, Busy[]>();
     const ownKeys = new Set(
       myBookings.filter((b) => HOLDING.has(b.status)).map((b) => `${b.machineId}|${Date.parse(b.start)}`),
     );
     for (const row of availability.data?.machines ?? []) {
       if (!shownIds.has(row.machineId)) continue;
-      const busy: Array<{ start: Date; end: Date }> = [];
+      const busy: Busy[] = [];
       row.busy.forEach((interval: BusyInterval, index: number) => {
         const start = new Date(interval.start);
         const end = new Date(interval.end);
-        busy.push({ start, end });
+        busy.push({ start: start.getTime(), end: end.getTime(), kind: interval.kind });
         if (interval.kind === 'closed') {
           background.push({
             id: `c-${row.machineId}-${index}`,
@@ -165,17 +201,18 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
         kind: 'mine',
         status: b.status,
         title: `${t('calendar.mine')} · ${t(`bookingStatus.${b.status}`)}`,
-        draggable: (b.status === 'pending' || b.status === 'approved') && Date.parse(b.start) > now,
+        // Dragging is the desktop's shortcut; a finger scrolls.
+        draggable: !phone && (b.status === 'pending' || b.status === 'approved') && Date.parse(b.start) > now,
       });
     }
     return { entries, background, busyByMachine };
-  }, [availability.data, myBookings, shownIds, t, now]);
+  }, [availability.data, myBookings, shownIds, t, now, phone]);
 
   const canSelect = useCallback(
     (machineId: string, start: Date, end: Date) => {
       if (start.getTime() < now) return false;
       const busy = busyByMachine.get(machineId) ?? [];
-      if (busy.some((b) => overlaps(b, { start, end }))) return false;
+      if (busy.some((b) => b.start < end.getTime() && start.getTime() < b.end)) return false;
       return !myBookings.some(
         (b) =>
           b.machineId === machineId &&
@@ -205,28 +242,85 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
     [signedIn, canSelect, t],
   );
 
+  const bookingById = useMemo(() => new Map((mine.data?.items ?? []).map((b) => [b.id, b])), [mine.data]);
+  const onSelectEntry = useCallback(
+    (entry: CalendarEntry) => {
+      const booking = entry.bookingId ? bookingById.get(entry.bookingId) : undefined;
+      if (booking) setOpened(booking);
+    },
+    [bookingById],
+  );
+
+  /** Why a booking cannot move there, from what the calendar knows (the server decides last). */
+  const refusalOf = useCallback(
+    (booking: Booking, start: Date, end: Date, machineId: string): string | null => {
+      if (machineId !== booking.machineId) return t('booking.sameMachineOnly');
+      if (start.getTime() < now) return t('move.inThePast');
+      const machine = machines.find((m) => m.id === booking.machineId);
+      const busy = (busyByMachine.get(booking.machineId) ?? []).filter(
+        (b) => !(b.kind === 'booking' && b.start === Date.parse(booking.start)),
+      );
+      const hit = collision(busy, start.getTime(), end.getTime(), machine);
+      if (!hit) return null;
+      const when = `${format.time(new Date(hit.start), zone)}–${format.time(new Date(hit.end), zone)}`;
+      return t(`move.collides.${hit.kind}`, { when });
+    },
+    [t, now, machines, busyByMachine, format, zone],
+  );
+
   const onMoveEntry = useCallback(
     (entry: CalendarEntry, start: Date, end: Date, machineId: string) => {
-      if (!entry.bookingId) return;
-      if (machineId !== entry.machineId) {
-        setFeedback({ tone: 'error', text: t('booking.sameMachineOnly') });
-        return;
-      }
+      const booking = entry.bookingId ? bookingById.get(entry.bookingId) : undefined;
+      if (!booking) return;
+      if (start.getTime() === Date.parse(booking.start) && end.getTime() === Date.parse(booking.end)) return;
       setFeedback(null);
-      reschedule.mutate(
-        { id: entry.bookingId, body: { start: start.toISOString(), end: end.toISOString() } },
-        {
-          onSuccess: (booking) =>
-            setFeedback({
-              tone: 'ok',
-              text: t('booking.rescheduled', { when: format.range(booking.start, booking.end, zone) }),
-            }),
-          onError: (error) => setFeedback({ tone: 'error', text: errorMessage(error) }),
-        },
-      );
+      reschedule.reset();
+      setPendingMove({ booking, start, end, refusal: refusalOf(booking, start, end, machineId) });
     },
-    [reschedule, t, format, zone, errorMessage],
+    [bookingById, refusalOf, reschedule],
   );
+
+  const announceRescheduled = useCallback(
+    (before: Booking, after: Booking) => {
+      setFeedback({
+        tone: 'ok',
+        text: t('booking.rescheduled', { when: format.range(after.start, after.end, zone) }),
+        undo: { id: after.id, start: before.start, end: before.end },
+      });
+    },
+    [t, format, zone],
+  );
+
+  // A reschedule's message has an Undo button: focus lands on it once the dialog has closed (the
+  // dialogs' own effects run first, being children).
+  useEffect(() => {
+    if (feedback?.undo) feedbackRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+  }, [feedback]);
+
+  function saveMove() {
+    if (!pendingMove) return;
+    const { booking, start, end } = pendingMove;
+    reschedule.mutate(
+      { id: booking.id, body: { start: start.toISOString(), end: end.toISOString() } },
+      {
+        onSuccess: (after) => {
+          setPendingMove(null);
+          announceRescheduled(booking, after);
+        },
+      },
+    );
+  }
+
+  function undoMove(previous: NonNullable<Feedback['undo']>) {
+    undo.mutate(
+      { id: previous.id, body: { start: previous.start, end: previous.end } },
+      {
+        onSuccess: (b) =>
+          setFeedback({ tone: 'ok', text: t('move.undone', { when: format.range(b.start, b.end, zone) }) }),
+        onError: (error) => setFeedback({ tone: 'error', text: errorMessage(error) }),
+      },
+    );
+  }
 
   function onBooked(booking: Booking) {
     setDraft(null);
@@ -251,8 +345,37 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
     setDraft({ machineId: first.id, start: base.toJSDate(), end: base.plus({ minutes: first.minMinutes }).toJSDate() });
   }
 
+  const openedMachine = opened ? machines.find((m) => m.id === opened.machineId) : undefined;
+  const openedContext: BookingContext | undefined = opened
+    ? {
+        machine: openedMachine,
+        machineName: openedMachine?.name ?? '',
+        zone,
+        openingHours: lab.openingHours,
+        checkInEarlyMinutes: lab.settings.checkInEarlyMinutes,
+        cancelCutoffMinutes: lab.settings.cancelCutoffMinutes,
+      }
+    : undefined;
+
+  const agendaMachines = useMemo<AgendaMachine[]>(
+    () =>
+      shown.map((m) => ({
+        id: m.id,
+        name: m.name,
+        detail: detailOf(m),
+        warn: m.requiresCertification && !(certifiedTypes?.has(m.type) ?? false),
+        bookable: signedIn && m.status === 'available',
+      })),
+    [shown, detailOf, certifiedTypes, signedIn],
+  );
+
   const stepDays = view === 'week' ? 7 : 1;
   const go = (days: number) => update({ date: day.plus({ days }).toISODate() });
+  const viewButton = (value: CalendarView, label: string) => (
+    <button type="button" className="button" aria-pressed={view === value} onClick={() => update({ view: value })}>
+      {label}
+    </button>
+  );
 
   return (
     <div className="lab-calendar">
@@ -275,17 +398,9 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
           <DateInput required value={date} onChange={(d) => d && update({ date: d })} />
         </label>
         <div className="button-group" role="group" aria-label={t('calendar.view')}>
-          <button type="button" className="button" aria-pressed={view === 'day'} onClick={() => update({ view: null })}>
-            {t('calendar.dayAllMachines')}
-          </button>
-          <button
-            type="button"
-            className="button"
-            aria-pressed={view === 'week'}
-            onClick={() => update({ view: 'week' })}
-          >
-            {t('calendar.weekOneMachine')}
-          </button>
+          {viewButton('agenda', t('calendar.agendaView'))}
+          {viewButton('day', t('calendar.dayAllMachines'))}
+          {viewButton('week', t('calendar.weekOneMachine'))}
         </div>
         <label className="field field-inline">
           <span>{t('calendar.machineType')}</span>
@@ -332,16 +447,29 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
               to: format.date(weekStart.plus({ days: 6 }), zone),
             })
           : `${day.setLocale(format.locale).toFormat('cccc')}, ${format.date(day, zone)}`}
-        <span className="muted small"> · {t('calendar.zoneNote', { zone })}</span>
+        <span className="muted small"> · {format.zone(zone)}</span>
       </p>
-      <CalendarLegend />
-      <div aria-live="polite" className="feedback-region">
+      {view !== 'agenda' && <CalendarLegend />}
+      {view !== 'agenda' && !phone && signedIn && <p className="muted small">{t('calendar.hint')}</p>}
+      <div aria-live="polite" className="feedback-region" ref={feedbackRef}>
         {feedback && (
           <p
             className={feedback.tone === 'ok' ? 'feedback feedback-ok' : 'feedback feedback-error'}
             role={feedback.tone === 'error' ? 'alert' : 'status'}
           >
             {feedback.text}
+            {feedback.undo && (
+              <span className="feedback-actions">
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={undo.isPending}
+                  onClick={() => undoMove(feedback.undo!)}
+                >
+                  {t('move.undo')}
+                </button>
+              </span>
+            )}
           </p>
         )}
       </div>
@@ -350,21 +478,47 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
         className={availability.isFetching ? 'calendar-wrap is-loading' : 'calendar-wrap'}
         aria-busy={availability.isPending}
       >
-        <LabCalendar
-          zone={zone}
-          view={view}
-          date={day.toJSDate()}
-          onNavigate={(d) => update({ date: DateTime.fromJSDate(d, { zone }).toISODate() })}
-          machines={resources}
-          entries={entries}
-          background={background}
-          minTime={span.min}
-          maxTime={span.max}
-          step={step}
-          onSelectSlot={onSelectSlot}
-          onMoveEntry={signedIn ? onMoveEntry : undefined}
-          canSelect={canSelect}
-        />
+        {view === 'agenda' && (availability.isPending || availability.isPlaceholderData) ? (
+          <Loading label={t('calendar.loading')} />
+        ) : view === 'agenda' ? (
+          <AgendaView
+            date={date}
+            zone={zone}
+            now={now}
+            machines={agendaMachines}
+            busyByMachine={busyByMachine}
+            mine={myBookings.filter((b) => HOLDING.has(b.status))}
+            onPickFree={(machineId, start, end) => {
+              const m = machines.find((x) => x.id === machineId);
+              const length = Math.max(m?.minMinutes ?? 60, 60) * 60_000;
+              onSelectSlot({
+                machineId,
+                start,
+                end: new Date(Math.min(end.getTime(), start.getTime() + length)),
+                action: 'click',
+              });
+            }}
+            onOpenBooking={setOpened}
+          />
+        ) : (
+          <LabCalendar
+            zone={zone}
+            view={view}
+            date={day.toJSDate()}
+            onNavigate={(d) => update({ date: DateTime.fromJSDate(d, { zone }).toISODate() })}
+            machines={resources}
+            entries={entries}
+            background={background}
+            minTime={span.min}
+            maxTime={span.max}
+            step={step}
+            compact={phone}
+            onSelectSlot={onSelectSlot}
+            onSelectEntry={signedIn ? onSelectEntry : undefined}
+            onMoveEntry={signedIn ? onMoveEntry : undefined}
+            canSelect={canSelect}
+          />
+        )}
       </div>
       <BookingDialog
         draft={draft}
@@ -377,6 +531,45 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
         certifiedTypes={certifiedTypes}
         machineTypeName={machineTypeName}
       />
+      <BookingDetailsDialog
+        booking={opened}
+        context={openedContext}
+        onClose={() => setOpened(null)}
+        onRescheduled={announceRescheduled}
+        onDone={(text) => setFeedback({ tone: 'ok', text })}
+      />
+      <Dialog open={pendingMove !== null} title={t('move.title')} onClose={() => setPendingMove(null)}>
+        {pendingMove && (
+          <div className="form">
+            <p className="change-summary">
+              <del>{format.range(pendingMove.booking.start, pendingMove.booking.end, zone)}</del> →{' '}
+              <strong>{format.range(pendingMove.start, pendingMove.end, zone)}</strong>
+            </p>
+            {pendingMove.refusal ? (
+              <p className="form-error" role="alert">
+                {pendingMove.refusal}
+              </p>
+            ) : (
+              <FormError error={reschedule.error} />
+            )}
+            <div className="form-actions">
+              <button type="button" className="button" onClick={() => setPendingMove(null)}>
+                {pendingMove.refusal || reschedule.error ? t('common.close') : t('move.keep')}
+              </button>
+              {!pendingMove.refusal && !reschedule.error && (
+                <button
+                  type="button"
+                  className="button button-primary"
+                  disabled={reschedule.isPending}
+                  onClick={saveMove}
+                >
+                  {reschedule.isPending ? t('common.saving') : t('details.saveNewTime')}
+                </button>
+              )}
+            </div>
+          </div>
+        )}
+      </Dialog>
     </div>
   );
 }

@@ -1,13 +1,13 @@
 import type { Booking } from '@fablab/shared';
-import { DateTime } from 'luxon';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { Empty, ErrorState, FormError, Loading, StatusMessage } from '../../../components/ui/states';
 import { useFormat } from '../../../lib/datetime';
 import { useNow } from '../../../lib/use-now';
 import { useCheckIn } from '../api/check-in';
 import { useBookings } from '../api/get-bookings';
+import { BookingDetailsDialog, type BookingContext } from './booking-details-dialog';
 import type { MachineLookup } from './booking-lookup';
 import { BookingStatusBadge } from './booking-status';
 import { CancelDialog } from './cancel-dialog';
@@ -32,11 +32,26 @@ export function MyBookingList({ lookup }: { lookup: MachineLookup }) {
   const checkIn = useCheckIn();
   const [cancelling, setCancelling] = useState<Booking | null>(null);
   const [checkingOut, setCheckingOut] = useState<Booking | null>(null);
+  const [opened, setOpened] = useState<{ booking: Booking; mode: 'view' | 'reschedule' } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
 
   const describe = (b: Booking) => {
     const info = lookup(b.machineId);
     const zone = info?.zone ?? FALLBACK_ZONE;
     return `${info?.machineName ?? t('myBookings.unknownMachine')} — ${format.range(b.start, b.end, zone)}`;
+  };
+
+  const contextOf = (b: Booking): BookingContext => {
+    const info = lookup(b.machineId);
+    return {
+      machine: info?.machine,
+      machineName: info?.machineName ?? t('myBookings.unknownMachine'),
+      labName: info?.labName,
+      zone: info?.zone ?? FALLBACK_ZONE,
+      openingHours: info?.openingHours,
+      checkInEarlyMinutes: info?.checkInEarlyMinutes ?? 0,
+      cancelCutoffMinutes: info?.cancelCutoffMinutes,
+    };
   };
 
   const upcomingItems = useMemo(
@@ -59,34 +74,39 @@ export function MyBookingList({ lookup }: { lookup: MachineLookup }) {
     const movable = isUpcoming && (b.status === 'pending' || b.status === 'approved') && start > now;
     const canCheckIn =
       b.status === 'approved' && !!info && now >= start - info.checkInEarlyMinutes * 60_000 && now < Date.parse(b.end);
-    const date = DateTime.fromISO(b.start, { zone }).toISODate();
     return (
       <li key={b.id} className="list-item" aria-label={describe(b)}>
-        <div className="list-item-main">
-          <p>
+        <button
+          type="button"
+          className="list-item-main list-item-button"
+          aria-haspopup="dialog"
+          onClick={() => setOpened({ booking: b, mode: 'view' })}
+        >
+          <span className="list-line">
             <strong>{info?.machineName ?? t('myBookings.unknownMachine')}</strong>
             {info && <span className="muted"> · {info.labName}</span>}
-          </p>
-          <p>{format.range(b.start, b.end, zone)}</p>
-          <p className="muted small">
+          </span>
+          <span className="list-line">{format.range(b.start, b.end, zone)}</span>
+          <span className="list-line muted small">
             {t(`purposes.${b.purpose}`)}
             {b.note ? ` · ${b.note}` : ''}
-          </p>
+          </span>
           {b.reason && (b.status === 'rejected' || b.status === 'cancelled') && (
-            <p className="small">
+            <span className="list-line small">
               <strong>{t('myBookings.reason')}</strong> {b.reason}
-            </p>
+            </span>
           )}
-        </div>
+        </button>
         <div className="list-item-actions">
           <BookingStatusBadge status={b.status} />
-          {movable && info && (
-            <Link
+          {movable && info?.machine && (
+            <button
+              type="button"
               className="button button-small"
-              to={`/labs/${info.labId}?date=${date}&view=week&machine=${b.machineId}`}
+              onClick={() => setOpened({ booking: b, mode: 'reschedule' })}
             >
               {t('myBookings.reschedule')}
-            </Link>
+            </button>
           )}
           {canCheckIn && (
             <button
@@ -115,6 +135,7 @@ export function MyBookingList({ lookup }: { lookup: MachineLookup }) {
 
   return (
     <>
+      <StatusMessage message={message} />
       <section className="section" aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">{t('myBookings.upcoming')}</h2>
         <FormError error={checkIn.error} />
@@ -143,6 +164,19 @@ export function MyBookingList({ lookup }: { lookup: MachineLookup }) {
         booking={checkingOut}
         description={checkingOut ? describe(checkingOut) : ''}
         onClose={() => setCheckingOut(null)}
+      />
+      <BookingDetailsDialog
+        booking={opened?.booking ?? null}
+        context={opened ? contextOf(opened.booking) : undefined}
+        initialMode={opened?.mode}
+        onClose={() => setOpened(null)}
+        onRescheduled={(_before, after) => {
+          const info = lookup(after.machineId);
+          setMessage(
+            t('booking.rescheduled', { when: format.range(after.start, after.end, info?.zone ?? FALLBACK_ZONE) }),
+          );
+        }}
+        onDone={setMessage}
       />
     </>
   );

@@ -12,8 +12,18 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
+import { useFormat } from '../../../lib/datetime';
 import { useCreateLab } from '../api/create-lab';
 import { useUpdateLab } from '../api/update-lab';
+import { OpeningHoursList } from './opening-hours';
+
+/** What the signed-in user may change of a lab: the form offers nothing the server would refuse. */
+export interface LabEditRights {
+  /** Slug, names, host and time zone. */
+  identity: boolean;
+  /** Weekly opening hours and booking rules. */
+  rules: boolean;
+}
 
 const EMPTY_HOURS: OpeningHours = {
   mon: [['08:00', '17:00']],
@@ -134,8 +144,26 @@ function NumberField({
   );
 }
 
-export function LabForm({ lab, onSaved }: { lab?: Lab; onSaved?: (lab: Lab) => void }) {
+function ReadOnly({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+export function LabForm({
+  lab,
+  onSaved,
+  rights = { identity: true, rules: true },
+}: {
+  lab?: Lab;
+  onSaved?: (lab: Lab) => void;
+  rights?: LabEditRights;
+}) {
   const { t } = useTranslation();
+  const format = useFormat();
   const create = useCreateLab();
   const update = useUpdateLab(lab?.id ?? '');
   const mutation = lab ? update : create;
@@ -154,57 +182,99 @@ export function LabForm({ lab, onSaved }: { lab?: Lab; onSaved?: (lab: Lab) => v
   function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
-    const body: LabBody = {
+    const identity = {
       slug: slug.trim(),
       name: name.trim(),
       nameVi: nameVi.trim(),
       host: host.trim(),
       timezone: timezone.trim(),
-      openingHours: hours,
-      ...(settings ? { settings } : {}),
     };
+    const rules = { openingHours: hours, ...(settings ? { settings } : {}) };
     const done = (result: Lab) => {
       setSaved(true);
       onSaved?.(result);
     };
-    if (lab) update.mutate(body, { onSuccess: done });
-    else create.mutate(body, { onSuccess: done });
+    // Only what this user may change is sent.
+    if (lab)
+      update.mutate({ ...(rights.identity ? identity : {}), ...(rights.rules ? rules : {}) }, { onSuccess: done });
+    else create.mutate({ ...identity, ...rules } satisfies LabBody, { onSuccess: done });
   }
 
   return (
     <form className="form" onSubmit={submit}>
-      <div className="form-row">
-        <label className="field">
-          <span>{t('labSettings.nameVi')}</span>
-          <input required maxLength={200} value={nameVi} onChange={(e) => setNameVi(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('labSettings.nameEn')}</span>
-          <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-      </div>
-      <div className="form-row">
-        <label className="field">
-          <span>{t('labSettings.slug')}</span>
-          <input
-            required
-            pattern="[a-z0-9][a-z0-9_\-]*"
-            maxLength={64}
-            value={slug}
-            onChange={(e) => setSlug(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('labSettings.timezone')}</span>
-          <input required maxLength={64} value={timezone} onChange={(e) => setTimezone(e.target.value)} />
-        </label>
-      </div>
-      <label className="field">
-        <span>{t('labs.host')}</span>
-        <input maxLength={300} value={host} onChange={(e) => setHost(e.target.value)} />
-      </label>
-      <OpeningHoursEditor value={hours} onChange={setHours} />
-      {settings && (
+      {!rights.identity && lab && (
+        <dl className="details">
+          <ReadOnly label={t('labSettings.nameVi')} value={lab.nameVi} />
+          <ReadOnly label={t('labSettings.nameEn')} value={lab.name} />
+          <ReadOnly label={t('labSettings.slug')} value={lab.slug} />
+          <ReadOnly label={t('labSettings.timezone')} value={format.zone(lab.timezone)} />
+          <ReadOnly label={t('labs.host')} value={lab.host} />
+        </dl>
+      )}
+      {rights.identity && (
+        <>
+          <div className="form-row">
+            <label className="field">
+              <span>{t('labSettings.nameVi')}</span>
+              <input required maxLength={200} value={nameVi} onChange={(e) => setNameVi(e.target.value)} />
+            </label>
+            <label className="field">
+              <span>{t('labSettings.nameEn')}</span>
+              <input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+            </label>
+          </div>
+          <div className="form-row">
+            <label className="field">
+              <span>{t('labSettings.slug')}</span>
+              <input
+                required
+                pattern="[a-z0-9][a-z0-9_\-]*"
+                maxLength={64}
+                value={slug}
+                onChange={(e) => setSlug(e.target.value)}
+              />
+            </label>
+            <label className="field">
+              <span>{t('labSettings.timezone')}</span>
+              <input required maxLength={64} value={timezone} onChange={(e) => setTimezone(e.target.value)} />
+            </label>
+          </div>
+          <label className="field">
+            <span>{t('labs.host')}</span>
+            <input maxLength={300} value={host} onChange={(e) => setHost(e.target.value)} />
+          </label>
+        </>
+      )}
+      {rights.rules ? (
+        <OpeningHoursEditor value={hours} onChange={setHours} />
+      ) : (
+        <section aria-labelledby="lab-hours-title">
+          <h3 id="lab-hours-title">{t('labs.openingHours')}</h3>
+          <OpeningHoursList openingHours={hours} />
+        </section>
+      )}
+      {settings && !rights.rules && (
+        <section aria-labelledby="lab-rules-title">
+          <h3 id="lab-rules-title">{t('labSettings.rules')}</h3>
+          <dl className="details">
+            <ReadOnly label={t('labSettings.maxAdvanceDays')} value={String(settings.maxAdvanceDays)} />
+            <ReadOnly label={t('labSettings.weeklyQuotaHours')} value={String(settings.weeklyQuotaHours)} />
+            <ReadOnly label={t('labSettings.cancelCutoffMinutes')} value={String(settings.cancelCutoffMinutes)} />
+            <ReadOnly label={t('labSettings.checkInEarlyMinutes')} value={String(settings.checkInEarlyMinutes)} />
+            <ReadOnly label={t('labSettings.noShowGraceMinutes')} value={String(settings.noShowGraceMinutes)} />
+            <ReadOnly
+              label={t('labSettings.certificationLapseMonths')}
+              value={
+                settings.certificationLapseMonths === null
+                  ? t('labSettings.never')
+                  : String(settings.certificationLapseMonths)
+              }
+            />
+          </dl>
+        </section>
+      )}
+      {!rights.identity && !rights.rules && <p className="muted small">{t('labSettings.adminOnly')}</p>}
+      {settings && rights.rules && (
         <fieldset className="fieldset">
           <legend>{t('labSettings.rules')}</legend>
           <div className="form-row">
@@ -256,11 +326,13 @@ export function LabForm({ lab, onSaved }: { lab?: Lab; onSaved?: (lab: Lab) => v
           {t('common.saved')}
         </p>
       )}
-      <div>
-        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
-          {mutation.isPending ? t('common.saving') : lab ? t('common.save') : t('labSettings.create')}
-        </button>
-      </div>
+      {(rights.identity || rights.rules) && (
+        <div>
+          <button type="submit" className="button button-primary" disabled={mutation.isPending}>
+            {mutation.isPending ? t('common.saving') : lab ? t('common.save') : t('labSettings.create')}
+          </button>
+        </div>
+      )}
     </form>
   );
 }

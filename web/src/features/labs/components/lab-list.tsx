@@ -2,6 +2,7 @@ import type { Lab } from '@fablab/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states';
+import { useFormat } from '../../../lib/datetime';
 import { useNames } from '../../../lib/names';
 import { useLabs } from '../api/get-labs';
 import { MachineList } from './machine-list';
@@ -10,6 +11,7 @@ import { OpeningHoursList } from './opening-hours';
 function LabCard({ lab }: { lab: Lab }) {
   const { t } = useTranslation();
   const names = useNames();
+  const format = useFormat();
   const headingId = `lab-${lab.id}`;
   return (
     <article className="card lab-card" aria-labelledby={headingId}>
@@ -21,7 +23,7 @@ function LabCard({ lab }: { lab: Lab }) {
         <section aria-label={t('labs.openingHours')}>
           <h3>{t('labs.openingHours')}</h3>
           <OpeningHoursList openingHours={lab.openingHours} />
-          <p className="muted small">{t('labs.timezone', { zone: lab.timezone })}</p>
+          <p className="muted small">{t('labs.timezone', { zone: format.zone(lab.timezone) })}</p>
           <Link className="button button-primary" to={`/labs/${lab.id}`}>
             {t('labs.openCalendar')}
           </Link>

@@ -154,7 +154,7 @@ export function MachineManager({ labId }: { labId: string }) {
       {machines.isPending && <Loading />}
       {machines.isError && <ErrorState error={machines.error} onRetry={() => void machines.refetch()} />}
       {machines.data && (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t('machineForm.list')} tabIndex={0}>
           <table>
             <thead>
               <tr>

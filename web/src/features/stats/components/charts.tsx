@@ -2,18 +2,8 @@
 // readers and for people who want the numbers.
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Loading } from '../../../components/ui/states';
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface Series {
   key: string;
@@ -26,9 +16,34 @@ export interface Series {
 
 export type ChartRow = { label: string } & Record<string, number | string | null>;
 
-function DataTable({ rows, series, labelHeader }: { rows: ChartRow[]; series: Series[]; labelHeader: string }) {
+/** The legend as plain text: the library's own names each swatch "… legend icon", in English. */
+function ChartLegend({ series }: { series: Series[] }) {
   return (
-    <div className="table-wrap">
+    <ul className="chart-legend">
+      {series.map((s) => (
+        <li key={s.key}>
+          <span className="chart-legend-swatch" style={{ background: s.color }} />
+          {s.name}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DataTable({
+  rows,
+  series,
+  labelHeader,
+  title,
+}: {
+  rows: ChartRow[];
+  series: Series[];
+  labelHeader: string;
+  title: string;
+}) {
+  return (
+    // A table wider than a phone scrolls: keyboard users reach it too.
+    <div className="table-wrap" role="region" aria-label={title} tabIndex={0}>
       <table>
         <thead>
           <tr>
@@ -66,6 +81,8 @@ interface ChartProps {
   horizontal?: boolean;
   /** Labels of the value axis, e.g. percentages. */
   axisFormat?: (value: number) => string;
+  /** The figures are on their way: not "no data" yet. */
+  loading?: boolean;
 }
 
 export function ChartCard({
@@ -76,6 +93,7 @@ export function ChartCard({
   kind = 'bar',
   horizontal = false,
   axisFormat,
+  loading = false,
 }: ChartProps) {
   const { t } = useTranslation();
   const id = useId();
@@ -95,19 +113,20 @@ export function ChartCard({
       <figcaption id={id}>
         <h3>{title}</h3>
       </figcaption>
-      {rows.length === 0 ? (
+      {loading ? (
+        <Loading />
+      ) : rows.length === 0 ? (
         <p className="muted">{t('stats.noData')}</p>
       ) : (
         <div className="chart-box" style={{ height }} aria-hidden="true">
           <ResponsiveContainer width="100%" height="100%">
             {kind === 'line' ? (
-              <LineChart data={data} margin={{ top: 8, right: 12, left: 0, bottom: 8 }}>
+              <LineChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 12, left: 0, bottom: 8 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" tick={{ fontSize: 12 }} />
                 <YAxis yAxisId="left" tick={{ fontSize: 12 }} />
                 {hasRight && <YAxis yAxisId="right" orientation="right" tick={{ fontSize: 12 }} />}
                 <Tooltip formatter={tooltipFormatter} />
-                <Legend />
                 {series.map((s) => (
                   <Line
                     key={s.key}
@@ -124,6 +143,7 @@ export function ChartCard({
               </LineChart>
             ) : (
               <BarChart
+                accessibilityLayer={false}
                 data={data}
                 layout={horizontal ? 'vertical' : 'horizontal'}
                 margin={{ top: 8, right: 12, left: horizontal ? 8 : 0, bottom: 8 }}
@@ -141,7 +161,6 @@ export function ChartCard({
                   </>
                 )}
                 <Tooltip formatter={tooltipFormatter} />
-                {series.length > 1 && <Legend />}
                 {series.map((s) => (
                   <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false} />
                 ))}
@@ -150,10 +169,11 @@ export function ChartCard({
           </ResponsiveContainer>
         </div>
       )}
-      {rows.length > 0 && (
+      {!loading && rows.length > 0 && (kind === 'line' || series.length > 1) && <ChartLegend series={series} />}
+      {!loading && rows.length > 0 && (
         <details>
           <summary>{t('stats.asTable')}</summary>
-          <DataTable rows={rows} series={series} labelHeader={labelHeader} />
+          <DataTable rows={rows} series={series} labelHeader={labelHeader} title={title} />
         </details>
       )}
     </figure>

@@ -158,6 +158,7 @@ export function StatsDashboard({ labs, allowAllLabs, labName, machineTypeName }:
             ) : (
               <ChartCard
                 title={t('stats.trendTitle')}
+                loading={trend.isPending}
                 kind="line"
                 rows={(trend.data?.items ?? []).map((r) => ({
                   label: DateTime.fromFormat(r.month, 'yyyy-MM', { zone: 'utc' }).toFormat('MM/yy'),
@@ -223,7 +224,7 @@ export function StatsDashboard({ labs, allowAllLabs, labName, machineTypeName }:
             {data.materials.length === 0 ? (
               <p className="muted">{t('stats.noMaterials')}</p>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" role="region" aria-labelledby="materials-title" tabIndex={0}>
                 <table>
                   <thead>
                     <tr>
@@ -314,7 +315,7 @@ function MachineTable({
   return (
     <section className="section" aria-labelledby="machines-stats-title">
       <h2 id="machines-stats-title">{t('stats.byMachine')}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-labelledby="machines-stats-title" tabIndex={0}>
         <table>
           <thead>
             <tr>

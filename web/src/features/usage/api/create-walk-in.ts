@@ -1,6 +1,7 @@
 import type { UsageSession, WalkInBody } from '@fablab/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
+import { sharedKeys } from '../../../lib/query-keys';
 import { usageKeys } from './keys';
 
 export function createWalkIn(body: WalkInBody): Promise<UsageSession> {
@@ -15,7 +16,7 @@ export function useCreateWalkIn() {
     onSettled: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: usageKeys.all }),
-        queryClient.invalidateQueries({ queryKey: ['bookings', 'status'] }),
+        queryClient.invalidateQueries({ queryKey: sharedKeys.labStatus() }),
       ]),
   });
 }

@@ -1,6 +1,7 @@
 import type { EndUsageBody, UsageSession } from '@fablab/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
+import { sharedKeys } from '../../../lib/query-keys';
 import { usageKeys } from './keys';
 
 export function endUsage(id: string, body: EndUsageBody): Promise<UsageSession> {
@@ -14,7 +15,7 @@ export function useEndUsage() {
     onSettled: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: usageKeys.all }),
-        queryClient.invalidateQueries({ queryKey: ['bookings', 'status'] }),
+        queryClient.invalidateQueries({ queryKey: sharedKeys.labStatus() }),
       ]),
   });
 }

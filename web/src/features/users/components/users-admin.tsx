@@ -154,6 +154,7 @@ export function UsersAdmin(props: Props) {
         page={{ offset, size: PAGE, onChange: setOffset }}
         labels={{ previous: t('users.previous'), next: t('users.next'), range: (r) => t('users.range', r) }}
         empty={t('users.noResults')}
+        caption={t('admin.users')}
         head={
           <tr>
             <th scope="col">{t('auth.fullName')}</th>

@@ -1,0 +1,106 @@
+// Every page of the app, per role, for the suites that look at all of them (accessibility,
+// language). A page is ready when its heading is there, nothing says "loading" and no request
+// is on its way (the live event stream of a lab excepted).
+import type { Page } from 'playwright-core';
+
+export type Role = 'visitor' | 'member' | 'manager' | 'department' | 'admin';
+
+export const ACCOUNTS: Record<Exclude<Role, 'visitor'>, string> = {
+  member: 'maker1@fablab.local',
+  manager: 'manager.mechatronics@fablab.local',
+  department: 'department@fablab.local',
+  admin: 'admin@fablab.local',
+};
+
+export interface AppPage {
+  path: string;
+  /** What to do once there before looking (open a dialog, choose a view). */
+  then?: (page: Page) => Promise<void>;
+  name?: string;
+}
+
+export function pagesOf(role: Role, labId: string): AppPage[] {
+  const lab = `/labs/${labId}`;
+  const manage = `/manage/${labId}`;
+  switch (role) {
+    case 'visitor':
+      return [{ path: '/' }, { path: '/sign-in' }, { path: '/register' }, { path: '/forgot-password' }, { path: lab }];
+    case 'member':
+      return [
+        { path: '/' },
+        { path: lab },
+        { path: `${lab}?view=week` },
+        { path: `${lab}?view=agenda` },
+        {
+          path: lab,
+          name: 'booking dialog',
+          then: async (page) => {
+            await page
+              .getByRole('toolbar')
+              .getByRole('button', { name: /^(Đặt máy|Book)$/ })
+              .click();
+            await page.getByRole('dialog').waitFor();
+          },
+        },
+        { path: '/my' },
+        { path: '/notifications' },
+        { path: '/no-such-page' },
+      ];
+    case 'manager':
+      return [
+        { path: manage },
+        { path: `${manage}/today` },
+        { path: `${manage}/certifications` },
+        { path: `${manage}/maintenance` },
+        { path: `${manage}/incidents` },
+        { path: `${manage}/groups` },
+        { path: `${manage}/settings` },
+        { path: '/dashboard' },
+        { path: `/audit?labId=${labId}` },
+        { path: lab },
+        { path: '/my' },
+      ];
+    case 'department':
+      return [
+        { path: '/manage' },
+        { path: `${manage}/maintenance` },
+        { path: `${manage}/incidents` },
+        { path: '/dashboard' },
+        { path: lab },
+      ];
+    case 'admin':
+      return [
+        { path: '/admin' },
+        { path: '/admin/users' },
+        { path: '/audit' },
+        { path: '/dashboard' },
+        { path: '/manage' },
+        { path: `${manage}/settings` },
+        { path: `${manage}/today` },
+      ];
+  }
+}
+
+/** Counts requests in flight, so that a page can be looked at once it has stopped loading. */
+export function trackRequests(page: Page): () => number {
+  let inFlight = 0;
+  page.on('request', (r) => {
+    if (r.resourceType() !== 'eventsource') inFlight += 1;
+  });
+  const done = (r: { resourceType: () => string }) => {
+    if (r.resourceType() !== 'eventsource') inFlight = Math.max(0, inFlight - 1);
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return () => inFlight;
+}
+
+export async function settled(page: Page, inFlight: () => number): Promise<void> {
+  await page.locator('h1').first().waitFor();
+  let quiet = 0;
+  for (let i = 0; i < 200 && quiet < 4; i += 1) {
+    const busy = inFlight() > 0 || (await page.locator('.state-loading, [aria-busy="true"]').count()) > 0;
+    quiet = busy ? 0 : quiet + 1;
+    await page.waitForTimeout(100);
+  }
+}
