@@ -43,6 +43,8 @@ import statsPlugin from './modules/stats/stats.plugin.js';
 import usagePlugin from './modules/usage/usage.plugin.js';
 import devicesPlugin from './modules/devices/devices.plugin.js';
 import devicesRoutes from './modules/devices/devices.routes.js';
+import machineTypesPlugin from './modules/machine-types/machine-types.plugin.js';
+import machineTypesRoutes from './modules/machine-types/machine-types.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -128,6 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(throttlePlugin);
 
   // Services, each built once and decorated on the app, in the order of their dependencies.
+  await app.register(machineTypesPlugin);
   await app.register(certificationsPlugin);
   await app.register(bookingsPlugin);
   await app.register(labsPlugin);
@@ -148,6 +151,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await api.register(accountsRoutes);
       await api.register(labsRoutes);
       await api.register(machinesRoutes);
+      await api.register(machineTypesRoutes);
       await api.register(bookingsRoutes);
       await api.register(maintenanceRoutes);
       await api.register(certificationsRoutes);

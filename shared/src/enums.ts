@@ -53,7 +53,7 @@ export const APPROVED_STATUSES = ['approved', 'checked_in', 'completed', 'no_sho
 export const MACHINE_STATUSES = ['available', 'out_of_service', 'retired'] as const;
 export type MachineStatus = (typeof MACHINE_STATUSES)[number];
 
-/** Well-known machine types; a type is a free lowercase slug, these are the ones the UI names. */
+/** The machine types the database starts with (migration 0010); administrators add others (GET /api/machine-types). */
 export const KNOWN_MACHINE_TYPES = [
   'laser_cutter',
   'fdm_printer',
@@ -127,6 +127,7 @@ export const ERROR_CODES = [
   'NO_BOOKING',
   'MACHINE_IN_USE',
   'NOT_IN_USE',
+  'UNKNOWN_MACHINE_TYPE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,3 +6,4 @@ export * from './usage.js';
 export * from './stats.js';
 export * from './notifications.js';
 export * from './devices.js';
+export * from './machine-types.js';

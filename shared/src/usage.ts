@@ -165,6 +165,8 @@ export const Certification = Type.Object({
   /** valid, expired (past expiresAt), lapsed (unused longer than the lab allows) or revoked. */
   state: Type.Enum(CERTIFICATION_STATES),
   userName: Type.Optional(Nullable(Type.String())),
+  /** Where it counts: its own lab, and the labs that recognise that lab's certifications of the type. */
+  countsIn: Type.Array(Uuid),
 });
 export type Certification = Static<typeof Certification>;
 

@@ -5,14 +5,14 @@ import type { Clock } from './clock.js';
 export interface AuditEntry {
   actorId: string | null;
   action: string;
-  entityType: 'booking' | 'machine' | 'maintenance' | 'account' | 'lab' | 'closure' | 'certification' | 'usage' | 'series' | 'class_session';
+  entityType: 'booking' | 'machine' | 'maintenance' | 'account' | 'lab' | 'closure' | 'certification' | 'machine_type' | 'usage' | 'series' | 'class_session';
   entityId?: string | null;
   labId?: string | null;
   details?: Record<string, unknown>;
 }
 
 export interface AuditLog {
-  /** Who did what to which booking, machine, maintenance or account; written in the caller's transaction. */
+  /** Who did what to which booking, machine, machine type, maintenance or account; written in the caller's transaction. */
   write(db: DbOrTx, entry: AuditEntry | AuditEntry[]): Promise<void>;
 }
 

@@ -51,6 +51,8 @@ export const RULES = {
   'lab.create': isRole('admin'),
   /** Slug, names, host and zone: what other systems key on, so only admins change them. */
   'lab.edit_identity': isRole('admin'),
+  /** The machine types every lab chooses from: administrators add and rename them. */
+  'machine_type.manage': isRole('admin'),
   /** Usage, incidents, maintenance records: the lab's managers and the department (without names). */
   'lab.read_records': (a, r) => a.role === 'department' || manages(a, r),
   'lab.read_audit': (a, r) => (r.labId ? manages(a, r) : a.role === 'admin'),

@@ -94,7 +94,7 @@ describe('availability answers kept between requests', () => {
 
     const created = await act(ctx, s.manager, 'POST', `/api/labs/${s.lab.id}/machines`, {
       name: 'Máy in 3D mới',
-      type: 'printer_3d',
+      type: 'fdm_printer',
       requiresApproval: false,
       requiresCertification: false,
       minMinutes: 30,

@@ -11,7 +11,7 @@ import type { InjectOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cards, devices } from '../../src/db/schema/index.js';
+import { cards, certificationRecognitions, devices, machineTypes } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers/app.js';
 import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
 import { CALLERS, NOW, createWorld, local, type Caller, type SignedInCaller, type World } from './world.js';
@@ -155,6 +155,22 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/machines/:machineId': {
     build: async (w) => ({ url: `/api/machines/${(await w.machine()).id}`, payload: { name: 'Máy in 3D đổi tên' } }),
     expect: labManagers(200),
+  },
+  'GET /api/machine-types': { build: async () => ({ url: '/api/machine-types' }), expect: everyone(200) },
+  'POST /api/machine-types': {
+    build: async () => ({
+      url: '/api/machine-types',
+      payload: { slug: `scanner_${randomUUID().slice(0, 8)}`, name: '3D scanner', nameVi: 'Máy quét 3D' },
+    }),
+    expect: adminOnly(201),
+  },
+  'PATCH /api/machine-types/:slug': {
+    build: async (w) => {
+      const slug = `kiln_${randomUUID().slice(0, 8)}`;
+      await w.ctx.db.insert(machineTypes).values({ slug, name: slug, nameVi: slug });
+      return { url: `/api/machine-types/${slug}`, payload: { name: 'Kiln', nameVi: 'Lò nung' } };
+    },
+    expect: adminOnly(200),
   },
   'GET /api/machines/:machineId/availability': {
     build: async (w) => ({
@@ -353,6 +369,25 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/certifications': {
     build: async (w) => ({ url: `/api/certifications?userId=${w.users.owner.id}` }),
     expect: s(401, 403, 200, 200, 200, 403, 200),
+  },
+  'GET /api/labs/:labId/recognitions': {
+    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/recognitions` }),
+    expect: labManagers(200),
+  },
+  'POST /api/labs/:labId/recognitions': {
+    build: async (w) => ({
+      url: `/api/labs/${w.labHere.id}/recognitions`,
+      payload: { recognizedLabId: (await w.ctx.createLab()).id, machineType: 'cnc_router' },
+    }),
+    expect: labManagers(201),
+  },
+  'DELETE /api/labs/:labId/recognitions': {
+    build: async (w) => {
+      const recognized = await w.ctx.createLab();
+      await w.ctx.db.insert(certificationRecognitions).values({ labId: w.labHere.id, recognizedLabId: recognized.id, machineType: 'cnc_router' });
+      return { url: `/api/labs/${w.labHere.id}/recognitions`, payload: { recognizedLabId: recognized.id, machineType: 'cnc_router' } };
+    },
+    expect: labManagers(204),
   },
   'DELETE /api/certifications/:id': {
     build: async (w) => ({ url: `/api/certifications/${(await w.certification()).id}` }),

@@ -5,3 +5,4 @@ export * from './usage.js';
 export * from './notifications.js';
 export * from './throttle.js';
 export * from './devices.js';
+export * from './machine-types.js';

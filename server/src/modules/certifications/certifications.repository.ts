@@ -2,10 +2,19 @@ import { labSettings, type LabSettings } from '@fablab/shared';
 import { and, asc, desc, eq, gt, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { pagedQuery, type Page, type Paged } from '../../db/paging.js';
-import { certifications, labs, machines, notifications, usageSessions, users } from '../../db/schema/index.js';
+import { certificationRecognitions, certifications, labs, machines, notifications, usageSessions, users } from '../../db/schema/index.js';
 
 export type CertificationRow = typeof certifications.$inferSelect;
 export type NewCertificationRow = typeof certifications.$inferInsert;
+export type RecognitionRow = typeof certificationRecognitions.$inferSelect;
+type RecognitionKey = Pick<RecognitionRow, 'labId' | 'recognizedLabId' | 'machineType'>;
+
+const recognitionIs = (key: RecognitionKey) =>
+  and(
+    eq(certificationRecognitions.labId, key.labId),
+    eq(certificationRecognitions.recognizedLabId, key.recognizedLabId),
+    eq(certificationRecognitions.machineType, key.machineType),
+  );
 
 /** What a certification is for: a member, a lab and a machine type (the key of lastUses). */
 export const typeKey = (c: { userId: string; labId: string; machineType: string }) => `${c.userId}|${c.labId}|${c.machineType}`;
@@ -144,6 +153,53 @@ export function createCertificationRepository(db: DbOrTx) {
         .select()
         .from(certifications)
         .where(and(isNull(certifications.revokedAt), or(isNull(certifications.expiresAt), gt(certifications.expiresAt, now))));
+    },
+
+    /** The labs whose certifications of the type the lab accepts, with their settings (for their lapse). */
+    async recognizedSources(labId: string, machineType: string, tx: DbOrTx = db): Promise<Array<{ labId: string; settings: LabSettings }>> {
+      const rows = await tx
+        .select({ labId: labs.id, settings: labs.settings })
+        .from(certificationRecognitions)
+        .innerJoin(labs, eq(labs.id, certificationRecognitions.recognizedLabId))
+        .where(and(eq(certificationRecognitions.labId, labId), eq(certificationRecognitions.machineType, machineType)));
+      return rows.map((r) => ({ labId: r.labId, settings: labSettings(r.settings) }));
+    },
+
+    /** The labs recognising each of these labs' certifications, by `labId|machineType` of the recognised lab. */
+    async recognizersOf(labIds: string[], tx: DbOrTx = db): Promise<Map<string, string[]>> {
+      const result = new Map<string, string[]>();
+      if (labIds.length === 0) return result;
+      const rows = await tx
+        .select()
+        .from(certificationRecognitions)
+        .where(inArray(certificationRecognitions.recognizedLabId, [...new Set(labIds)]))
+        .orderBy(asc(certificationRecognitions.labId));
+      for (const r of rows) {
+        const key = `${r.recognizedLabId}|${r.machineType}`;
+        result.set(key, [...(result.get(key) ?? []), r.labId]);
+      }
+      return result;
+    },
+
+    /** The lab's recognitions of other labs, by machine type. */
+    async listRecognitions(labId: string, tx: DbOrTx = db): Promise<RecognitionRow[]> {
+      return tx
+        .select()
+        .from(certificationRecognitions)
+        .where(eq(certificationRecognitions.labId, labId))
+        .orderBy(asc(certificationRecognitions.machineType), asc(certificationRecognitions.createdAt), asc(certificationRecognitions.recognizedLabId));
+    },
+
+    /** The new row, or undefined when the lab already recognises that one. */
+    async insertRecognition(values: typeof certificationRecognitions.$inferInsert, tx: DbOrTx = db): Promise<RecognitionRow | undefined> {
+      const [row] = await tx.insert(certificationRecognitions).values(values).onConflictDoNothing().returning();
+      return row;
+    },
+
+    /** Whether there was one to delete. */
+    async deleteRecognition(key: RecognitionKey, tx: DbOrTx = db): Promise<boolean> {
+      const rows = await tx.delete(certificationRecognitions).where(recognitionIs(key)).returning({ labId: certificationRecognitions.labId });
+      return rows.length > 0;
     },
 
     /** Whether the member was already warned that this certification ends at `endsAt` (an ISO instant). */

@@ -26,7 +26,11 @@ async function viewCertifications(
   now: Date,
   showName: (row: CertificationRow) => boolean,
 ): Promise<Certification[]> {
-  const [uses, labInfo] = await Promise.all([repo.lastUses(rows), repo.labsOf(rows.map((r) => r.labId))]);
+  const [uses, labInfo, recognizers] = await Promise.all([
+    repo.lastUses(rows),
+    repo.labsOf(rows.map((r) => r.labId)),
+    repo.recognizersOf(rows.map((r) => r.labId)),
+  ]);
   const names = await repo.namesOf([...new Set(rows.filter(showName).map((r) => r.userId))]);
   return rows.map((row) => {
     const lab = labInfo.get(row.labId);
@@ -48,6 +52,7 @@ async function viewCertifications(
       revokedAt: row.revokedAt?.toISOString() ?? null,
       revokedBy: row.revokedBy,
       state,
+      countsIn: [row.labId, ...(recognizers.get(`${row.labId}|${row.machineType}`) ?? [])],
     };
     if (showName(row)) cert.userName = names.get(row.userId) ?? null;
     return cert;

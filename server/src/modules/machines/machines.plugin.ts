@@ -12,7 +12,10 @@ declare module 'fastify' {
 
 export default fp(
   async function machinesPlugin(app: FastifyInstance) {
-    app.decorate('machines', createMachineService({ ...coreOf(app), labs: app.labs, bookings: app.bookings }));
+    app.decorate(
+      'machines',
+      createMachineService({ ...coreOf(app), labs: app.labs, bookings: app.bookings, machineTypes: app.machineTypes }),
+    );
   },
-  { name: 'machines', dependencies: ['core', 'labs', 'bookings'] },
+  { name: 'machines', dependencies: ['core', 'labs', 'bookings', 'machine-types'] },
 );

@@ -37,6 +37,7 @@ function checkRules(rules: { minMinutes: number; maxMinutes: number; slotMinutes
 export interface MachineServiceDeps extends Core {
   labs: FastifyInstance['labs'];
   bookings: FastifyInstance['bookings'];
+  machineTypes: FastifyInstance['machineTypes'];
 }
 
 const UNAVAILABLE_REASONS = { retired: 'Machine retired', out_of_service: 'Machine out of service' } as const;
@@ -82,6 +83,7 @@ export function createMachineService(deps: MachineServiceDeps) {
       await deps.labs.find(labId);
       requireLabManager(actor, labId);
       checkRules(body);
+      await deps.machineTypes.requireKnown(body.type);
       return inTransaction(db, async (tx) => {
         const created = await repo.insert({ ...body, labId }, tx);
         await audit.write(tx, { actorId: actor.id, action: 'machine.create', entityType: 'machine', entityId: created.id, labId, details: { name: created.name, type: created.type } });
@@ -99,6 +101,8 @@ export function createMachineService(deps: MachineServiceDeps) {
       requireLabManager(actor, current.labId);
       const { cancelFutureBookings, ...fields } = body;
       checkRules({ ...current, ...fields });
+      // A type from before the table (or one kept unchanged) is left alone; a new one must exist.
+      if (fields.type !== undefined && fields.type !== current.type) await deps.machineTypes.requireKnown(fields.type);
       const result = await inTransaction(db, async (tx) => {
         // Only the flag: nothing to write on the machine itself, its bookings may still go.
         const machine = Object.keys(fields).length > 0 ? ((await repo.update(current.id, fields, tx)) as MachineRow) : current;

@@ -85,19 +85,6 @@ const SLUG_LABELS: Record<string, Record<Locale, string>> = {
   training: { vi: 'Đào tạo', en: 'Training' },
   research: { vi: 'Nghiên cứu', en: 'Research' },
   enterprise_service: { vi: 'Dịch vụ doanh nghiệp', en: 'Enterprise service' },
-  laser_cutter: { vi: 'Máy cắt laser', en: 'Laser cutter' },
-  fdm_printer: { vi: 'Máy in 3D FDM', en: 'FDM 3D printer' },
-  resin_printer: { vi: 'Máy in 3D resin', en: 'Resin 3D printer' },
-  cnc_router: { vi: 'Máy phay CNC', en: 'CNC router' },
-  pcb_mill: { vi: 'Máy phay mạch in', en: 'PCB mill' },
-  vinyl_cutter: { vi: 'Máy cắt decal', en: 'Vinyl cutter' },
-  electronics_bench: { vi: 'Bàn điện tử', en: 'Electronics bench' },
-  embroidery_machine: { vi: 'Máy thêu', en: 'Embroidery machine' },
-  biosafety_cabinet: { vi: 'Tủ an toàn sinh học', en: 'Biosafety cabinet' },
-  pcr_thermal_cycler: { vi: 'Máy PCR', en: 'PCR thermal cycler' },
-  autoclave: { vi: 'Nồi hấp tiệt trùng', en: 'Autoclave' },
-  centrifuge: { vi: 'Máy ly tâm', en: 'Centrifuge' },
-  spectrophotometer: { vi: 'Máy quang phổ', en: 'Spectrophotometer' },
   unspecified: { vi: 'Không xác định', en: 'Unspecified' },
 };
 
@@ -113,6 +100,13 @@ export interface ExportContext {
   lang: Locale;
   /** Slug of the lab for the file name, or `all-labs`. */
   scopeSlug: string;
+  /** The machine types' names (app.machineTypes): administrators name them, not this file. */
+  typeNames?: ReadonlyMap<string, { name: string; nameVi: string }>;
+}
+
+function typeLabel(type: string, ctx: ExportContext): string {
+  const names = ctx.typeNames?.get(type);
+  return names ? (ctx.lang === 'vi' ? names.nameVi : names.name) : type;
 }
 
 export function exportFileName(month: string, scopeSlug: string, format: 'csv' | 'xlsx'): string {
@@ -129,7 +123,8 @@ interface FlatRow {
   quantity?: number;
 }
 
-function flatten(stats: MonthlyStats, lang: Locale): FlatRow[] {
+function flatten(stats: MonthlyStats, ctx: ExportContext): FlatRow[] {
+  const { lang } = ctx;
   const labSlug = new Map(stats.byLab.map((l) => [l.labId, l.slug]));
   const labName = (l: { name: string; nameVi: string }) => (lang === 'vi' ? l.nameVi : l.name);
   const rows: FlatRow[] = [];
@@ -146,7 +141,7 @@ function flatten(stats: MonthlyStats, lang: Locale): FlatRow[] {
     rows.push({ breakdown: 'machine', key: m.machineId, name: m.name, lab: labSlug.get(m.labId) ?? '', figures: m });
   }
   for (const t of stats.byMachineType)
-    rows.push({ breakdown: 'machine_type', key: t.type, name: label(t.type, lang), lab: '', figures: t });
+    rows.push({ breakdown: 'machine_type', key: t.type, name: typeLabel(t.type, ctx), lab: '', figures: t });
   for (const c of stats.byCategory) {
     rows.push({
       breakdown: 'category',
@@ -185,7 +180,7 @@ function flatten(stats: MonthlyStats, lang: Locale): FlatRow[] {
 /** CSV bytes: a UTF-8 BOM, then one header line and one line per row of every breakdown. */
 export function statsToCsv(stats: MonthlyStats, ctx: ExportContext): Buffer {
   const header = ['month', 'breakdown', 'key', 'name', 'lab', ...STATS_FIGURE_KEYS, 'unit', 'quantity'];
-  const records = flatten(stats, ctx.lang).map((r) => [
+  const records = flatten(stats, ctx).map((r) => [
     stats.month,
     r.breakdown,
     r.key,
@@ -293,7 +288,7 @@ export async function statsToXlsx(stats: MonthlyStats, ctx: ExportContext): Prom
     [
       { header: WORDS.lab[lang], width: 40, value: (r) => labNameById.get(r.labId) ?? '' },
       { header: WORDS.machine[lang], width: 32, value: (r) => r.name },
-      { header: WORDS.type[lang], width: 22, value: (r) => label(r.type, lang) },
+      { header: WORDS.type[lang], width: 22, value: (r) => typeLabel(r.type, ctx) },
       ...figureColumns<MonthlyStats['byMachine'][number]>(lang),
     ],
     stats.byMachine,
@@ -303,7 +298,7 @@ export async function statsToXlsx(stats: MonthlyStats, ctx: ExportContext): Prom
     WORDS.machineTypes[lang],
     [
       { header: WORDS.key[lang], width: 20, value: (r) => r.type },
-      { header: WORDS.type[lang], width: 24, value: (r) => label(r.type, lang) },
+      { header: WORDS.type[lang], width: 24, value: (r) => typeLabel(r.type, ctx) },
       ...figureColumns<MonthlyStats['byMachineType'][number]>(lang),
     ],
     stats.byMachineType,

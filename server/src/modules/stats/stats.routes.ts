@@ -48,7 +48,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = await service.resolveScope(request.actor, labId);
       const stats = await service.monthly(scope, month);
       if (format === 'json') return stats;
-      const ctx = { lang: request.query.lang ?? request.actor.locale, scopeSlug: scopeSlug(scope) };
+      const ctx = { lang: request.query.lang ?? request.actor.locale, scopeSlug: scopeSlug(scope), typeNames: await app.machineTypes.names() };
       const body = format === 'csv' ? statsToCsv(stats, ctx) : await statsToXlsx(stats, ctx);
       // A download is bytes, not the JSON the 200 schema describes (Fastify does not serialize a Buffer).
       const raw = reply as unknown as FastifyReply;

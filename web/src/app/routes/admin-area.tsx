@@ -1,10 +1,12 @@
-// Administration: labs (a fourth lab is data, not code), their machines, and accounts and roles.
+// Administration: labs (a fourth lab is data, not code), their machines, machine types, and accounts
+// and roles.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../components/ui/states';
 import { useLabs } from '../../features/labs/api/get-labs';
 import { LabForm } from '../../features/labs/components/lab-form';
+import { MachineTypesAdmin } from '../../features/machine-types/components/machine-types-admin';
 import { UsersAdmin } from '../../features/users/components/users-admin';
 import { RequireAuth, useUser } from '../../lib/auth';
 import { useFormat } from '../../lib/datetime';
@@ -85,11 +87,13 @@ export default function AdminArea() {
         <NavLink to="/admin" end>
           {t('admin.labs')}
         </NavLink>
+        <NavLink to="/admin/machine-types">{t('admin.machineTypes')}</NavLink>
         <NavLink to="/admin/users">{t('admin.users')}</NavLink>
         <NavLink to="/audit">{t('audit.link')}</NavLink>
       </nav>
       <Routes>
         <Route index element={<LabsAdmin />} />
+        <Route path="machine-types" element={<MachineTypesAdmin />} />
         <Route path="users" element={<UsersTab />} />
       </Routes>
     </RequireAuth>

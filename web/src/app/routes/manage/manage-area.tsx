@@ -17,6 +17,7 @@ import { MaintenanceList } from '../../../features/bookings/components/maintenan
 import { ManagerDayCalendar } from '../../../features/bookings/components/manager-day-calendar';
 import { weekSpan } from '../../../features/bookings/components/time-grid';
 import { LabCertifications } from '../../../features/certifications/components/lab-certifications';
+import { LabRecognitions } from '../../../features/certifications/components/lab-recognitions';
 import { useLab } from '../../../features/labs/api/get-lab';
 import { useLabMachines } from '../../../features/labs/api/get-lab-machines';
 import { useLabs } from '../../../features/labs/api/get-labs';
@@ -336,14 +337,26 @@ function CertificationsTab() {
   const { lab, machines } = useLabContext();
   const certifiable = [...new Set(machines.filter((m) => m.requiresCertification).map((m) => m.type))];
   const types = certifiable.length > 0 ? certifiable : [...new Set(machines.map((m) => m.type))];
+  const labs = useLabs();
   return (
-    <LabCertifications
-      labId={lab.id}
-      zone={lab.timezone}
-      machineTypes={types.sort()}
-      machineTypeName={names.machineType}
-      renderMemberPicker={memberPicker(t('certifications.findMember'))}
-    />
+    <>
+      <LabCertifications
+        labId={lab.id}
+        zone={lab.timezone}
+        machineTypes={types.sort()}
+        machineTypeName={names.machineType}
+        renderMemberPicker={memberPicker(t('certifications.findMember'))}
+      />
+      {labs.data && (
+        <LabRecognitions
+          labId={lab.id}
+          labs={labs.data}
+          machineTypes={types}
+          machineTypeName={names.machineType}
+          labName={names.lab}
+        />
+      )}
+    </>
   );
 }
 

@@ -22,12 +22,12 @@ export function useCertifications(filters: CertificationListQuery, enabled = tru
   return useQuery({ ...certificationsQueryOptions(filters), enabled });
 }
 
-/** Machine types the member may use in a lab now (valid certifications only). */
+/** Machine types the member may use in a lab now (valid certifications that count there). */
 export function useCertifiedTypes(userId: string | undefined, labId: string) {
   return useQuery({
     ...certificationsQueryOptions({ userId: userId ?? '', limit: 500 }),
     enabled: Boolean(userId),
     select: (data) =>
-      new Set(data.items.filter((c) => c.labId === labId && c.state === 'valid').map((c) => c.machineType)),
+      new Set(data.items.filter((c) => c.countsIn.includes(labId) && c.state === 'valid').map((c) => c.machineType)),
   });
 }

@@ -42,6 +42,9 @@ export function MyCertifications({ userId, labNameOf, zoneOf, machineTypeName }:
                     ? ` · ${t('certifications.expires', { date: format.date(c.expiresAt, zoneOf(c.labId)) })}`
                     : ` · ${t('certifications.noExpiry')}`}
                 </p>
+                <p className="muted small">
+                  {t('certifications.countsIn', { labs: c.countsIn.map(labNameOf).join(', ') })}
+                </p>
               </div>
               <Badge tone={STATE_TONE[c.state]}>{t(`certifications.states.${c.state}`)}</Badge>
             </li>

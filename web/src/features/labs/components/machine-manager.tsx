@@ -1,11 +1,5 @@
 // The machines of a lab and their booking rules, for the lab's managers and admins.
-import {
-  KNOWN_MACHINE_TYPES,
-  MACHINE_STATUSES,
-  type Machine,
-  type MachineBody,
-  type MachineStatus,
-} from '@fablab/shared';
+import { MACHINE_STATUSES, type Machine, type MachineBody, type MachineStatus } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
@@ -38,7 +32,10 @@ function MachineForm({ labId, machine, onDone }: { labId: string; machine: Machi
   const [form, setForm] = useState<MachineBody>(machine ? { ...machine } : NEW_MACHINE);
   const [cancelFuture, setCancelFuture] = useState(false);
   const set = <K extends keyof MachineBody>(key: K, value: MachineBody[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const types = [...new Set([...KNOWN_MACHINE_TYPES, form.type])];
+  // The types administrators manage (GET /api/machine-types), by name; a machine's type from before keeps its place.
+  const types = [...new Set([...names.machineTypeSlugs, form.type])].sort((a, b) =>
+    names.machineType(a).localeCompare(names.machineType(b)),
+  );
 
   function submit(event: FormEvent) {
     event.preventDefault();
