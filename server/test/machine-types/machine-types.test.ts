@@ -187,11 +187,11 @@ describe('machine types', () => {
   });
 });
 
-describe('migration 0010', () => {
+describe('migration 0009', () => {
   it('keeps every type a machine already has, named by its slug, beside the thirteen known ones', async () => {
     const database = await createTestDatabase();
     try {
-      // Back to before 0010, with a lab whose machines carry a type nobody listed.
+      // Back to before 0009, with a lab whose machines carry a type nobody listed.
       await database.query('drop table certification_recognitions');
       await database.query('drop table machine_types');
       const [labRow] = await database.query<{ id: string }>(
@@ -199,7 +199,7 @@ describe('migration 0010', () => {
       );
       for (const type of ['kiln', 'laser_cutter', 'kiln'])
         await database.query(`insert into machines (lab_id, name, type) values ($1, 'M', $2)`, [labRow!.id, type]);
-      const sql = readFileSync(path.join(migrationsFolder, '0010_machine_types.sql'), 'utf8');
+      const sql = readFileSync(path.join(migrationsFolder, '0009_machine_types.sql'), 'utf8');
       for (const statement of sql.split('--> statement-breakpoint')) await database.query(statement);
       const rows = await database.query<{ slug: string; name: string; name_vi: string }>(
         'select slug, name, name_vi from machine_types order by slug',

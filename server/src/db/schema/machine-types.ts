@@ -5,7 +5,7 @@ import { createdAt } from './columns.js';
 import { labs } from './labs.js';
 
 /**
- * The machine types an administrator manages, named in both languages (migration 0010). A
+ * The machine types an administrator manages, named in both languages (migration 0009). A
  * machine's type must be one of them; the check is the machines service's (its column is kept
  * free so that rows written before this table keep their meaning).
  */
