@@ -121,6 +121,7 @@ export const ERROR_CODES = [
   'NO_BOOKING',
   'MACHINE_IN_USE',
   'NOT_IN_USE',
+  'NO_SWITCH',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,6 +17,8 @@ import { MaintenanceList } from '../../../features/bookings/components/maintenan
 import { ManagerDayCalendar } from '../../../features/bookings/components/manager-day-calendar';
 import { weekSpan } from '../../../features/bookings/components/time-grid';
 import { LabCertifications } from '../../../features/certifications/components/lab-certifications';
+import { PowerOverride } from '../../../features/devices/components/power-override';
+import { PowerReading } from '../../../features/devices/components/power-reading';
 import { useLab } from '../../../features/labs/api/get-lab';
 import { useLabMachines } from '../../../features/labs/api/get-lab-machines';
 import { useLabs } from '../../../features/labs/api/get-labs';
@@ -31,6 +33,7 @@ import { isLabManager, RequireAuth, useUser } from '../../../lib/auth';
 import { useFormat } from '../../../lib/datetime';
 import { useNames } from '../../../lib/names';
 import { ForbiddenPage } from '../not-found-page';
+import { DevicesTab } from './devices-tab';
 import { IncidentsTab } from './incidents-tab';
 import { useLabContext, type LabContext } from './lab-context';
 import { MaintenanceTab } from './maintenance-tab';
@@ -144,6 +147,7 @@ function ManageLabLayout() {
           {tab(`/manage/${labId}/maintenance`, t('manage.tabs.maintenance'))}
           {tab(`/manage/${labId}/incidents`, t('manage.tabs.incidents'))}
           {tab(`/manage/${labId}/groups`, t('manage.tabs.groups'))}
+          {tab(`/manage/${labId}/devices`, t('manage.tabs.devices'))}
           {tab(`/manage/${labId}/settings`, t('manage.tabs.settings'))}
           {tab(`/audit?labId=${labId}`, t('audit.link'))}
         </nav>
@@ -179,6 +183,7 @@ function TodayTab() {
   const [maintenance, setMaintenance] = useState<RangeDraft | null>(null);
   const [walkIn, setWalkIn] = useState<WalkInDraft | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [powerMessage, setPowerMessage] = useState<string | null>(null);
   const active = machines.filter((m) => m.status !== 'retired');
   const name = (id: string) => machines.find((m) => m.id === id)?.name ?? '';
 
@@ -212,7 +217,24 @@ function TodayTab() {
     <>
       <section className="section" aria-labelledby="status-title">
         <h2 id="status-title">{t('status.title')}</h2>
-        <MachineStatusBoard labId={lab.id} machines={machines} zone={lab.timezone} />
+        <MachineStatusBoard
+          labId={lab.id}
+          machines={machines}
+          zone={lab.timezone}
+          renderPower={(machine, power) => (
+            <>
+              <PowerReading power={power} />{' '}
+              <PowerOverride
+                labId={lab.id}
+                machineId={machine.id}
+                machineName={machine.name}
+                power={power}
+                onDone={setPowerMessage}
+              />
+            </>
+          )}
+        />
+        <StatusMessage message={powerMessage} />
       </section>
       <section className="section" aria-labelledby="day-title">
         <h2 id="day-title">{t('manage.dayTitle')}</h2>
@@ -388,6 +410,7 @@ export default function ManageArea() {
           <Route path="maintenance" element={<MaintenanceTab />} />
           <Route path="incidents" element={<IncidentsTab />} />
           <Route path="groups" element={<GroupsTab />} />
+          <Route path="devices" element={<DevicesTab />} />
           <Route path="settings" element={<SettingsTab />} />
         </Route>
       </Routes>
