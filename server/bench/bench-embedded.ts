@@ -11,6 +11,7 @@ import pg from 'pg';
 import { repoRoot } from '../src/config.js';
 import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.js';
 import { claimDataDir } from '../src/lib/data-dir.js';
+import { procCpuMs } from './bench-server.js';
 
 function kb(file: string, field: string): number {
   try {
@@ -47,10 +48,13 @@ export interface EmbeddedTarget {
   watch(serverPid: number): void;
   peakCombinedBytes(): number;
   peakPostgresBytes(): number;
+  /** CPU time (user + system) the PostgreSQL processes running now have used, in milliseconds. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
-export async function embeddedTarget(dataDir: string): Promise<EmbeddedTarget> {
+/** `fill: false` leaves the database as it is (bench:devices brings its own data). */
+export async function embeddedTarget(dataDir: string, options: { fill?: boolean } = {}): Promise<EmbeddedTarget> {
   const lock = claimDataDir(dataDir, 'server');
   let server: EmbeddedServer;
   try {
@@ -66,7 +70,7 @@ export async function embeddedTarget(dataDir: string): Promise<EmbeddedTarget> {
     r.rowCount ? Number((await client.query('select count(*)::int as n from bookings')).rows[0].n) > 100_000 : false,
   );
   await client.end();
-  if (!seeded) {
+  if (!seeded && options.fill !== false) {
     console.log(`Filling the embedded PostgreSQL in ${dataDir} with a year of data (seed:bulk -- --months 12) …`);
     const seed = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'server', 'bench', 'seed-bulk.ts'), '--months', '12'], {
       cwd: repoRoot,
@@ -109,6 +113,7 @@ export async function embeddedTarget(dataDir: string): Promise<EmbeddedTarget> {
     },
     peakCombinedBytes: () => combined,
     peakPostgresBytes: () => postgres,
+    cpuMs: () => clusterPids(server.pid).reduce((sum, pid) => sum + (procCpuMs(pid) || 0), 0),
     async stop() {
       if (timer) clearInterval(timer);
       if (refresher) clearInterval(refresher);

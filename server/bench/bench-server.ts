@@ -34,8 +34,8 @@ export function buildServer(): void {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** utime + stime of a process from /proc/<pid>/stat, in milliseconds. */
-function procCpuMs(pid: number): number {
+/** utime + stime of a process from /proc/<pid>/stat, in milliseconds (NaN once it is gone). */
+export function procCpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;

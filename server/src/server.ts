@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
-import { isDemoSeeded, seedDemo } from './db/seed/demo.js';
+import { isDemoSeeded, seedDemo, seedDemoDevices } from './db/seed/demo.js';
 import { DEMO_ACCOUNTS } from './db/seed/catalogue.js';
 import { openDatabase } from './lib/bootstrap.js';
 import { StartupError } from './lib/startup-error.js';
@@ -37,6 +37,8 @@ async function main() {
       await seedDemo(database.db, { password: config.demoPassword });
       seeded = true;
     }
+    // With devices on, the demo gets its switches and readers (once; README "Devices").
+    if (database.kind === 'embedded' && config.mqtt) await seedDemoDevices(database.db);
 
     app = await buildApp({
       config,

@@ -90,6 +90,20 @@ export const DeviceEventQuery = Type.Object(
 );
 export type DeviceEventQuery = Static<typeof DeviceEventQuery>;
 
+/** POST /api/machines/:machineId/power: a lab's manager switches the machine's power from the status board. */
+export const PowerBody = Type.Object(
+  {
+    on: Type.Boolean(),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type PowerBody = Static<typeof PowerBody>;
+
+/** The switch as the server knows it after the command; `confirmed` once the switch reported the requested output. */
+export const PowerResult = Type.Object({ device: Device, confirmed: Type.Boolean() });
+export type PowerResult = Static<typeof PowerResult>;
+
 /** POST /api/machines/:machineId/start: the booking it checked in (none for a walk-in) and the open session. */
 export const StartResult = Type.Object({ booking: Type.Optional(Booking), usage: UsageSession });
 export type StartResult = Static<typeof StartResult>;

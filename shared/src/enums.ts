@@ -128,6 +128,7 @@ export const ERROR_CODES = [
   'MACHINE_IN_USE',
   'NOT_IN_USE',
   'UNKNOWN_MACHINE_TYPE',
+  'NO_SWITCH',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

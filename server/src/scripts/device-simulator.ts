@@ -13,6 +13,7 @@ import {
 } from '@fablab/shared';
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
+import { DEMO_DEVICES } from '../db/seed/catalogue.js';
 
 export interface BrokerOptions {
   url: string;
@@ -58,6 +59,7 @@ export class SimSwitch {
   /** The aenergy.total counter, Wh. */
   energyWh: number;
   readonly commands: RpcCall[] = [];
+  private readonly commandListeners: Array<(call: RpcCall) => void> = [];
 
   private constructor(
     readonly deviceId: string,
@@ -80,7 +82,8 @@ export class SimSwitch {
     const sw = new SimSwitch(deviceId, client, options);
     sw.output = options.output ?? false;
     client.on('message', (topic, payload) => {
-      if (topic === switchRpcTopic(deviceId)) void sw.onRpc(payload);
+      // A switch that cannot answer (its connection closing) stays silent, as a real one would.
+      if (topic === switchRpcTopic(deviceId)) sw.onRpc(payload).catch(() => {});
     });
     await client.subscribeAsync(switchRpcTopic(deviceId), { qos: 1 });
     await client.publishAsync(presenceTopic(deviceId), 'true', { qos: 1, retain: true });
@@ -116,6 +119,11 @@ export class SimSwitch {
     await this.report();
   }
 
+  /** Called on every RPC command, as it arrives (before the switch obeys it): what bench:devices times. */
+  onCommand(listener: (call: RpcCall) => void): void {
+    this.commandListeners.push(listener);
+  }
+
   async waitForOutput(on: boolean, timeoutMs = 5000): Promise<void> {
     await until(() => this.output === on, timeoutMs, `${this.deviceId} to switch ${on ? 'on' : 'off'}`);
   }
@@ -128,6 +136,7 @@ export class SimSwitch {
       return;
     }
     this.commands.push(call);
+    for (const listener of this.commandListeners) listener(call);
     let result: unknown;
     if (call.method === 'Switch.Set' && typeof call.params?.on === 'boolean') {
       result = { was_on: this.output };
@@ -179,7 +188,11 @@ export class SimReader {
   ) {}
 
   static async start(broker: BrokerOptions, labSlug: string, deviceId: string): Promise<SimReader> {
-    const client = await connect(broker, `sim-${deviceId}-${randomUUID().slice(0, 6)}`);
+    // Presence as the reference reader's firmware does it: a retained `true`, `false` as last will.
+    const client = await connect(broker, `sim-${deviceId}-${randomUUID().slice(0, 6)}`, {
+      topic: presenceTopic(deviceId),
+      payload: 'false',
+    });
     const reader = new SimReader(labSlug, deviceId, client);
     client.on('message', (topic, payload) => {
       if (topic !== readerReplyTopic(labSlug, deviceId)) return;
@@ -190,6 +203,7 @@ export class SimReader {
       }
     });
     await client.subscribeAsync(readerReplyTopic(labSlug, deviceId), { qos: 1 });
+    await client.publishAsync(presenceTopic(deviceId), 'true', { qos: 1, retain: true });
     return reader;
   }
 
@@ -217,7 +231,10 @@ export class SimReader {
     return this.replies.slice(0, count);
   }
 
+  /** Leaves cleanly and clears its retained presence. */
   async close(): Promise<void> {
+    if (this.client.connected)
+      await this.client.publishAsync(presenceTopic(this.deviceId), '', { qos: 1, retain: true });
     await this.client.endAsync();
   }
 }
@@ -231,3 +248,11 @@ export const PROFILES: Record<string, (secondsOn: number) => number> = {
   /** Switched on and left: standby draw only. */
   idle: () => 4,
 };
+
+/** The devices:sim arguments that play the demo's devices (DEMO_DEVICES), each switch with its profile. */
+export function demoSimSpecs(): { switches: string[]; readers: string[] } {
+  return {
+    switches: DEMO_DEVICES.map((d) => `${d.switchId}:${d.profile}`),
+    readers: DEMO_DEVICES.map((d) => `${d.lab}/${d.readerId}`),
+  };
+}

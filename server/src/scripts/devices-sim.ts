@@ -1,10 +1,12 @@
 // npm run devices:sim -- --switch <deviceId>[:laser|print|idle] … --reader <labSlug>/<deviceId> …
+//                        --demo   (the demo's devices, as `npm start` with MQTT_URL registers them)
 // Plays Shelly switches and card readers on the broker named by MQTT_URL. Switches report every
 // 2 s while on, drawing their profile's power; a line `tap <readerId> <uid>` on stdin taps a card.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadMqttConfig } from '../config.js';
-import { PROFILES, SimReader, SimSwitch } from './device-simulator.js';
+import { DEMO_CARDS, DEMO_DEVICES } from '../db/seed/catalogue.js';
+import { demoSimSpecs, PROFILES, SimReader, SimSwitch } from './device-simulator.js';
 
 const REPORT_MS = 2000;
 
@@ -12,15 +14,21 @@ const { values } = parseArgs({
   options: {
     switch: { type: 'string', multiple: true, default: [] },
     reader: { type: 'string', multiple: true, default: [] },
+    demo: { type: 'boolean', default: false },
   },
 });
+if (values.demo) {
+  const demo = demoSimSpecs();
+  values.switch.push(...demo.switches);
+  values.reader.push(...demo.readers);
+}
 const mqtt = loadMqttConfig();
 if (!mqtt) {
   console.error('Set MQTT_URL to the broker (for example mqtt://127.0.0.1:1883).');
   process.exit(1);
 }
 if (values.switch.length === 0 && values.reader.length === 0) {
-  console.error('Nothing to play: give --switch <deviceId>[:profile] and/or --reader <labSlug>/<deviceId>.');
+  console.error('Nothing to play: give --demo, --switch <deviceId>[:profile] and/or --reader <labSlug>/<deviceId>.');
   process.exit(1);
 }
 const broker = { url: mqtt.url, username: mqtt.username, password: mqtt.password };
@@ -45,6 +53,14 @@ const readers = await Promise.all(
     return reader;
   }),
 );
+
+if (values.demo) {
+  console.log('Demo cards (makers 1–3):');
+  for (const c of DEMO_CARDS) console.log(`  ${c.uid}  ${c.email}`);
+  // A printer takes walk-ins in the demo: this tap starts it while its lab is open.
+  const printer = DEMO_DEVICES.find((d) => d.profile === 'print')!;
+  console.log(`Tap one: tap ${printer.readerId} ${DEMO_CARDS[0]!.uid}`);
+}
 
 const timer = setInterval(() => {
   for (const s of switches) {

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machines, usageSessions } from '../../src/db/schema/index.js';
 import { ConfigError, loadConfig, loadMqttConfig } from '../../src/config.js';
 import { createTestContext, fixedClock, type TestContext } from '../helpers/app.js';
 import { insertBooking } from '../usage/fixtures.js';
@@ -300,6 +302,65 @@ describe('devices and cards, over HTTP', () => {
     const res = await ctx.injectAs(member, { method: 'POST', url: `/api/machines/${machine.id}/start` });
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('MACHINE_UNAVAILABLE');
+  });
+
+  it('opens a walk-in only while the lab is open, for at least the machine’s minimum before it closes', async () => {
+    const { lab, machine, manager, member } = await setup();
+    await ctx.db.update(machines).set({ walkIns: true, minMinutes: 30 }).where(eq(machines.id, machine.id));
+    const printer = await ctx.createMachine(lab.id, { type: 'fdm_printer', walkIns: true, mayRunUnattended: true });
+    const start = async (machineId: string) =>
+      ctx.injectAs(member, { method: 'POST', url: `/api/machines/${machineId}/start` });
+    const stop = async (machineId: string) =>
+      expect((await ctx.injectAs(member, { method: 'POST', url: `/api/machines/${machineId}/stop` })).statusCode).toBe(200);
+
+    // Monday after closing (the lab opens 08:00–17:00 on weekdays).
+    clock.set(local('18:00'));
+    const evening = await start(machine.id);
+    expect(evening.statusCode).toBe(422);
+    expect(evening.json()).toMatchObject({ code: 'OUTSIDE_OPENING_HOURS', message: 'The lab is closed now' });
+    // 15 minutes before closing: too late for a 30-minute machine, fine for one that may run unattended.
+    clock.set(local('16:45'));
+    expect((await start(machine.id)).json()).toMatchObject({
+      code: 'OUTSIDE_OPENING_HOURS',
+      message: expect.stringContaining('closes at 17:00'),
+    });
+    expect((await start(printer.id)).statusCode).toBe(200);
+    clock.set(local('16:50'));
+    await stop(printer.id);
+    // Saturday: no opening hours at all.
+    clock.set(local('10:00', '2026-03-07'));
+    expect((await start(machine.id)).json().code).toBe('OUTSIDE_OPENING_HOURS');
+    // A closure (a public holiday) on an ordinary Tuesday.
+    const closure = await ctx.injectAs(manager, {
+      method: 'POST',
+      url: `/api/labs/${lab.id}/closures`,
+      payload: { from: '2026-03-03', to: '2026-03-03', reason: 'Ngày lễ' },
+    });
+    expect(closure.statusCode).toBe(201);
+    clock.set(local('10:00', '2026-03-03'));
+    expect((await start(machine.id)).json().code).toBe('OUTSIDE_OPENING_HOURS');
+    expect(await ctx.db.select().from(usageSessions).where(eq(usageSessions.machineId, machine.id))).toHaveLength(0);
+
+    // Open, with time to spare: a walk-in.
+    clock.set(local('10:00', '2026-03-04'));
+    const walkIn = await start(machine.id);
+    expect(walkIn.statusCode).toBe(200);
+    expect(walkIn.json().usage).toMatchObject({ bookingId: null, end: null });
+    clock.set(local('10:40', '2026-03-04'));
+    await stop(machine.id);
+
+    // A booking keeps its own rules: checked in at 07:50 for 08:00, before the lab opens.
+    const booking = await insertBooking(ctx, {
+      machine,
+      userId: member.id,
+      start: local('08:00', '2026-03-05'),
+      end: local('09:00', '2026-03-05'),
+    });
+    clock.set(local('07:50', '2026-03-05'));
+    const early = await start(machine.id);
+    expect(early.statusCode).toBe(200);
+    expect(early.json().booking).toMatchObject({ id: booking.id, status: 'checked_in' });
+    clock.set(local('09:50'));
   });
 
   it('lets the lab’s managers allow walk-ins on a machine', async () => {

@@ -1,3 +1,4 @@
+import type { OpeningHours } from '@fablab/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -65,8 +66,13 @@ describe('a session measured by its machine’s switch', () => {
   });
   afterAll(() => ctx.close());
 
+  // Open around the clock: walk-ins keep the lab's hours, and these sessions run at any hour.
+  const ALWAYS_OPEN = Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+  ) as unknown as OpeningHours;
+
   async function setup(labSettings: Record<string, unknown> = {}, machineInput: Record<string, unknown> = {}) {
-    const lab = await ctx.createLab({ slug: uniqueId('lab'), settings: labSettings });
+    const lab = await ctx.createLab({ slug: uniqueId('lab'), settings: labSettings, openingHours: ALWAYS_OPEN });
     const machine = await ctx.createMachine(lab.id, machineInput);
     const unswitched = await ctx.createMachine(lab.id, { type: 'fdm_printer' });
     const manager = await ctx.createUser({ role: 'manager', manages: [lab.id] });

@@ -189,6 +189,16 @@ describe('a tap at the machine', () => {
     expect((await ctx.injectAs(member, { method: 'GET', url: `/api/labs/${lab.id}/device-events` })).statusCode).toBe(
       403,
     );
+    // Once given to its member, the card is no longer waiting for an owner.
+    expect(
+      (await ctx.injectAs(manager, { method: 'POST', url: `/api/users/${member.id}/cards`, payload: { uid: stranger } }))
+        .statusCode,
+    ).toBe(201);
+    const after = await ctx.injectAs(manager, {
+      method: 'GET',
+      url: `/api/labs/${lab.id}/device-events?code=UNKNOWN_CARD`,
+    });
+    expect(after.json()).toMatchObject({ total: 0, items: [] });
 
     // The same reader id under another lab's slug is not this reader: no answer.
     const impostor = await SimReader.start(broker, `${lab.slug}-x`, reader.deviceId);
@@ -233,6 +243,11 @@ describe('a tap at the machine', () => {
     await sw.waitForOutput(false);
     const [ended] = await ctx.db.select().from(usageSessions).where(eq(usageSessions.id, session!.id));
     expect(ended!.endAt).toEqual(new Date(local('13:40')));
+
+    // After closing the reader refuses as the Start button does: walk-ins keep the lab's hours.
+    clock.set(local('17:30'));
+    expect(await reader.tap(uid)).toMatchObject({ ok: false, code: 'OUTSIDE_OPENING_HOURS' });
+    expect(sw.commands.map((c) => c.params?.on)).toEqual([true, false]);
   });
 
   it('switches on for a member checked in on the phone; their next tap checks out', async () => {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { deviceEvents, usageSessions } from '../../src/db/schema/index.js';
@@ -62,7 +62,10 @@ describe('two server processes', () => {
           1,
         );
         expect(
-          await ctx.db.select().from(deviceEvents).where(eq(deviceEvents.deviceId, s.reader.deviceId)),
+          await ctx.db
+            .select()
+            .from(deviceEvents)
+            .where(and(eq(deviceEvents.deviceId, s.reader.deviceId), eq(deviceEvents.kind, 'tap'))),
         ).toHaveLength(1);
         expect(s.reader.replies).toHaveLength(1);
       }

@@ -502,6 +502,15 @@ const MATRIX: Record<string, Entry> = {
     },
     expect: s(401, 403, 200, 200, 403, 403, 200),
   },
+  'POST /api/machines/:machineId/power': {
+    build: async (w) => {
+      const m = await w.machine();
+      await w.ctx.db.insert(devices).values({ machineId: m.id, labId: m.labId, kind: 'switch', deviceId: `shelly-${randomUUID().slice(0, 8)}` });
+      return { url: `/api/machines/${m.id}/power`, payload: { on: false, reason: 'Left running' } };
+    },
+    // Machines are public: whoever does not manage the lab may see it, so 403 rather than 404.
+    expect: labManagers(200),
+  },
 };
 
 describe('authorization matrix', () => {

@@ -16,6 +16,7 @@ const ManageArea = lazy(() => import('./routes/manage/manage-area'));
 const DashboardPage = lazy(() => import('./routes/dashboard-page'));
 const AdminArea = lazy(() => import('./routes/admin-area'));
 const AuditPage = lazy(() => import('./routes/audit-page'));
+const MachinePage = lazy(() => import('./routes/machine-page'));
 
 export const router = createBrowserRouter([
   {
@@ -34,6 +35,7 @@ export const router = createBrowserRouter([
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'admin/*', element: <AdminArea /> },
       { path: 'audit', element: <AuditPage /> },
+      { path: 'm/:machineId', element: <MachinePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

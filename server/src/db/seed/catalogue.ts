@@ -125,3 +125,33 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: 'maker4@fablab.local', fullName: 'Huỳnh Gia Khang', role: 'member', category: 'enterprise', gender: 'male', organization: 'Công ty TNHH Cơ khí Tân Uyên' },
   { email: 'maker5@fablab.local', fullName: 'Ngô Bích Ngọc', role: 'member', category: 'researcher', gender: 'other', organization: 'Viện Công nghệ sinh học' },
 ];
+
+/**
+ * Devices of the demo (README "Devices"), registered only when devices are on (MQTT_URL): a Shelly
+ * switch and a card reader on a few machines of each lab. `npm run devices:sim -- --demo` plays
+ * them, each switch drawing the power profile named here.
+ */
+export interface DemoDevice {
+  lab: string;
+  machine: string;
+  switchId: string;
+  readerId: string;
+  profile: 'laser' | 'print' | 'idle';
+  runningThresholdW: number;
+}
+
+export const DEMO_DEVICES: DemoDevice[] = [
+  { lab: 'mechatronics', machine: 'CO2 laser cutter 60W (A)', switchId: 'shellypro1pm-demo-mech-laser-a', readerId: 'reader-demo-mech-laser-a', profile: 'laser', runningThresholdW: 100 },
+  { lab: 'mechatronics', machine: 'Prusa MK4 #1', switchId: 'shellyplusplugs-demo-mech-prusa-1', readerId: 'reader-demo-mech-prusa-1', profile: 'print', runningThresholdW: 30 },
+  { lab: 'mechatronics', machine: 'Electronics bench 1', switchId: 'shellyplusplugs-demo-mech-bench-1', readerId: 'reader-demo-mech-bench-1', profile: 'idle', runningThresholdW: 10 },
+  { lab: 'biotech', machine: 'Centrifuge 5430', switchId: 'shellyplusplugs-demo-bio-centrifuge', readerId: 'reader-demo-bio-centrifuge', profile: 'idle', runningThresholdW: 10 },
+  { lab: 'biic', machine: 'Laser cutter 80W', switchId: 'shellypro1pm-demo-biic-laser', readerId: 'reader-demo-biic-laser', profile: 'laser', runningThresholdW: 100 },
+  { lab: 'biic', machine: 'Creality K1 #1', switchId: 'shellyplusplugs-demo-biic-k1-1', readerId: 'reader-demo-biic-k1-1', profile: 'print', runningThresholdW: 30 },
+];
+
+/** Cards of the demo makers who hold certifications (1–3), to tap at the demo readers. */
+export const DEMO_CARDS: Array<{ email: string; uid: string }> = [
+  { email: 'maker1@fablab.local', uid: '04A1B2C3D4E501' },
+  { email: 'maker2@fablab.local', uid: '04A1B2C3D4E502' },
+  { email: 'maker3@fablab.local', uid: '04A1B2C3D4E503' },
+];

@@ -2,14 +2,16 @@
 // lab, a department account, an admin, five makers, and bookings and usage over the past four
 // weeks and the coming week. Deterministic apart from being placed around "now".
 import { DEFAULT_LAB_SETTINGS, openPeriodsOfDate, type Purpose } from '@fablab/shared';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../client.js';
 import {
   bookings,
+  cards,
   certifications,
   classSessions,
   closures,
+  devices,
   labManagers,
   labs,
   machines,
@@ -19,7 +21,7 @@ import {
   users,
 } from '../schema/index.js';
 import { hashPassword } from '../../lib/password.js';
-import { DEMO_ACCOUNTS, DEMO_CLOSURES, DEMO_LABS } from './catalogue.js';
+import { DEMO_ACCOUNTS, DEMO_CARDS, DEMO_CLOSURES, DEMO_DEVICES, DEMO_LABS } from './catalogue.js';
 
 /** A small deterministic PRNG (mulberry32), so every demo looks the same. */
 export function prng(seed: number) {
@@ -288,4 +290,49 @@ export async function seedDemo(db: Db, options: { password: string; now?: Date }
   });
 
   return { seeded: true, accounts, counts };
+}
+
+/**
+ * The demo's devices, for a demo started with devices on (MQTT_URL): a switch and a reader on the
+ * machines of DEMO_DEVICES, cards for the certified makers, and walk-ins on those of the machines
+ * that need no approval, so that a tap at a demo reader (`npm run devices:sim -- --demo`) starts
+ * one. Once, on a demo database that has no device yet: a lab that registered its own devices, or
+ * removed the demo's, is left alone. Without MQTT_URL it is never called and the demo is unchanged.
+ */
+export async function seedDemoDevices(db: Db): Promise<{ switches: number; readers: number; cards: number }> {
+  const none = { switches: 0, readers: 0, cards: 0 };
+  if (!(await isDemoSeeded(db))) return none;
+  return db.transaction(async (tx) => {
+    // One demo seeding at a time (two processes starting on one database).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('fablab demo devices'))`);
+    const [any] = await tx.select({ id: devices.id }).from(devices).limit(1);
+    if (any) return none;
+    const rows = await tx
+      .select({ id: machines.id, labId: machines.labId, name: machines.name, slug: labs.slug, requiresApproval: machines.requiresApproval })
+      .from(machines)
+      .innerJoin(labs, eq(labs.id, machines.labId));
+    const result = { ...none };
+    for (const d of DEMO_DEVICES) {
+      const machine = rows.find((r) => r.slug === d.lab && r.name === d.machine);
+      if (!machine) continue;
+      await tx.insert(devices).values([
+        { machineId: machine.id, labId: machine.labId, kind: 'switch', deviceId: d.switchId, runningThresholdW: d.runningThresholdW },
+        { machineId: machine.id, labId: machine.labId, kind: 'reader', deviceId: d.readerId },
+      ]);
+      result.switches++;
+      result.readers++;
+      if (!machine.requiresApproval) await tx.update(machines).set({ walkIns: true }).where(eq(machines.id, machine.id));
+    }
+    const makers = await tx
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(and(inArray(users.email, DEMO_CARDS.map((c) => c.email)), isNull(users.deletedAt)));
+    for (const card of DEMO_CARDS) {
+      const maker = makers.find((m) => m.email === card.email);
+      if (!maker) continue;
+      const inserted = await tx.insert(cards).values({ userId: maker.id, uid: card.uid }).onConflictDoNothing().returning({ id: cards.id });
+      result.cards += inserted.length;
+    }
+    return result;
+  });
 }

@@ -10,6 +10,7 @@ import { createBookingCore, type BookingServiceDeps } from './booking-core.js';
 import { createBookingDecisions } from './booking-decisions.js';
 import { createBookingGroups } from './booking-groups.js';
 import { createBookingRequests } from './booking-requests.js';
+import { loadLabContext } from './booking-rules.js';
 import { bookingFor, toApiBooking, type Owner } from './booking-view.js';
 import type { BookingRow, BookingScope } from './bookings.repository.js';
 
@@ -69,8 +70,10 @@ export function createBookingService(deps: BookingServiceDeps) {
     view: (row: BookingRow, owner?: Owner) => toApiBooking(row, owner),
     viewFor: (actor: Actor, row: BookingRow, owner?: Owner) => bookingFor(actor, row, owner),
     ownersOf: core.ownersOf,
-    /** The lab's rules as bookings see them (opening hours, closures, settings). */
+    /** The lab's rules as bookings see them (opening hours, closures, settings), in a booking's transaction. */
     labContext: core.labContext,
+    /** The same outside any transaction, from the cache (kept until the lab or its closures change). */
+    labRules: (labId: string) => deps.labContexts.get(labId, labId, () => loadLabContext(deps.db, labId)),
   };
 }
 

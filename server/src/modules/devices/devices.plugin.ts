@@ -25,6 +25,10 @@ export default fp(
       bus,
       log: app.log,
       tapDebounceMs: app.config.mqtt?.tapDebounceMs ?? 3000,
+      // Every walk-in a tap starts needs its lab's hours and closures: the bookings' cache of them.
+      labContext: (labId) => app.bookings.labRules(labId),
+      // Half the pool at most for the switches' reports: taps and requests keep the rest.
+      statusConcurrency: Math.max(1, Math.floor(app.config.dbPoolSize / 2)),
     });
     bus.onMessage((topic, payload) => service.onMessage(topic, payload));
     app.decorate('deviceBus', bus);

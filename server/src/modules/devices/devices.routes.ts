@@ -7,6 +7,8 @@ import {
   DeviceEventQuery,
   ErrorResponse,
   ListOf,
+  PowerBody,
+  PowerResult,
   StartResult,
   Type,
   UsageSession,
@@ -196,6 +198,23 @@ const devicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => service.stop(request.actor, request.params.machineId),
+  );
+
+  app.post(
+    '/machines/:machineId/power',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary:
+          'Switch a machine’s power on or off from the status board (the lab’s managers, admins): audited; answers with the switch once it reported the new output (`confirmed`), or after 3 s',
+        operationId: 'setMachinePower',
+        ...secured,
+        params: MachineParams,
+        body: PowerBody,
+        response: { 200: PowerResult, ...errors },
+      },
+    },
+    async (request) => service.setPower(request.actor, request.params.machineId, request.body),
   );
 };
 

@@ -6,6 +6,7 @@ import {
   SLOT_HOLDING_STATUSES,
   labSettings,
   normalizeUid,
+  openPeriodAt,
   presenceTopic,
   readerReplyTopic,
   READER_TAPS,
@@ -18,11 +19,14 @@ import {
   type DeviceBody,
   type DeviceEvent,
   type DeviceEventQuery,
+  type PowerBody,
+  type PowerResult,
   type ReaderReply,
   type StartResult,
   type UsageSession,
 } from '@fablab/shared';
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, notExists, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { EventEmitter } from 'node:events';
@@ -51,13 +55,21 @@ import {
   unprocessable,
 } from '../../lib/errors.js';
 import { createSlidingWindow } from '../../lib/sliding-window.js';
-import { can, managesLab, requireLabManager, type Actor } from '../../plugins/policy.js';
-import { labManagerIds } from '../../plugins/policy.js';
 import type { Core } from '../../plugins/core.js';
+import { can, labManagerIds, managesLab, requireLabManager, type Actor } from '../../plugins/policy.js';
 import type { DeviceBus } from './device-bus.js';
 import { energyBetween, estimateWh, isRunning, sliceInterval, type MeterSlice, type SwitchState } from './metering.js';
 
 export type DeviceRow = typeof devices.$inferSelect;
+/** A switch's state before a report, as the report's statement reads it back (driver values). */
+interface SwitchBefore {
+  machineId: string;
+  output: boolean | null;
+  apower: number | string | null;
+  energyWh: number | string | null;
+  statusAt: string | Date | null;
+  runningThresholdW: number | string | null;
+}
 type CardRow = typeof cards.$inferSelect;
 
 export function toApiDevice(row: DeviceRow): Device {
@@ -90,12 +102,33 @@ function topicsOf(device: { kind: 'switch' | 'reader'; deviceId: string }): stri
     : [presenceTopic(device.deviceId)];
 }
 
+/** A machine's switch, beside the reader of the same machine in one query. */
+const switchDevices = alias(devices, 'switch_device');
+
 const STATUS_SUFFIX = '/status/switch:0';
 const PRESENCE_SUFFIX = '/online';
 /** Switch-off commands a switch that stays on gets before the server stops repeating them. */
 const MAX_OFF_RETRIES = 3;
 /** Taps numbered by their reader are recognised as resent for this long. */
 const TAP_ID_MEMORY_MS = 24 * 3_600_000;
+
+/** Runs at most `size` of the works given to it at once; the rest wait their turn, in order. */
+function createSlots(size: number) {
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  return async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (busy < size) busy++;
+    // A finishing work hands its slot straight to the next one.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else busy--;
+    }
+  };
+}
 
 export interface ProcessedMessage {
   kind: 'tap' | 'status' | 'presence';
@@ -105,6 +138,8 @@ export interface ProcessedMessage {
 
 type MachineRow = typeof machines.$inferSelect;
 type UsageRow = typeof usageSessions.$inferSelect;
+/** A lab's opening hours, closures and settings, as the bookings service keeps them. */
+type LabContext = Awaited<ReturnType<FastifyInstance['bookings']['labRules']>>;
 
 export interface DevicesServiceDeps extends Core {
   usage: FastifyInstance['usage'];
@@ -115,12 +150,28 @@ export interface DevicesServiceDeps extends Core {
   bus: DeviceBus;
   log: FastifyBaseLogger;
   tapDebounceMs: number;
+  /** How long a manager's power command waits for the switch to report it; default 3 s. */
+  confirmTimeoutMs?: number;
+  /** A lab's opening hours, closures and settings; by default read afresh each time. */
+  labContext?: (labId: string) => Promise<LabContext>;
+  /**
+   * Switch reports and presence handled at once, at most (default 4): a flood of reports then
+   * leaves database connections to taps and requests, which people wait for.
+   */
+  statusConcurrency?: number;
 }
 
 export function createDevicesService(deps: DevicesServiceDeps) {
   const { db, clock, usage, bus, log, audit, notifier } = deps;
   const findLab = (_db: DbOrTx, labId: string) => deps.labs.find(labId);
   const findMachine = (_db: DbOrTx, machineId: string) => deps.machines.find(machineId);
+  const confirmTimeoutMs = deps.confirmTimeoutMs ?? 3000;
+  const labContext = deps.labContext ?? ((labId: string) => deps.bookings.labRules(labId));
+  /** No rows: what a query that need not run answers. */
+  const none = Promise.resolve([] as never[]);
+  const reportSlots = createSlots(deps.statusConcurrency ?? 4);
+  /** Switches whose last report added to a session (a hint only: the database decides). */
+  const metering = new Set<string>();
   const processed = new EventEmitter();
   processed.setMaxListeners(0);
   // Unknown cards and readers are logged, but a flood of them is not.
@@ -147,7 +198,8 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     await tx.insert(deviceEvents).values({ ...event, at: event.at ?? clock.now() });
   }
 
-  async function actorOf(userId: string): Promise<Actor | null> {
+  /** The member whose card this is, as an actor; null for a card of nobody, or of a disabled or deleted account. */
+  async function memberOfCard(uid: string): Promise<Actor | null> {
     const [u] = await db
       .select({
         id: users.id,
@@ -161,8 +213,9 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           string[]
         >`coalesce((select array_agg(${labManagers.labId}::text) from ${labManagers} where ${labManagers.userId} = ${users.id}), '{}')`,
       })
-      .from(users)
-      .where(eq(users.id, userId));
+      .from(cards)
+      .innerJoin(users, eq(users.id, cards.userId))
+      .where(eq(cards.uid, uid));
     if (!u || u.disabled || u.deletedAt || !u.email) return null;
     return {
       id: u.id,
@@ -174,31 +227,100 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     };
   }
 
-  async function switchOf(db0: DbOrTx, machineId: string): Promise<DeviceRow | undefined> {
-    const [row] = await db0
-      .select()
-      .from(devices)
-      .where(and(eq(devices.machineId, machineId), eq(devices.kind, 'switch')));
+  // What every tap and switch report asks, prepared once: built once here, parsed and planned once
+  // per connection by PostgreSQL (as the sign-in check in plugins/auth.ts).
+  const switchOfMachine = db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.machineId, sql.placeholder('machineId')), eq(devices.kind, 'switch')))
+    .prepare('devices_switch_of_machine');
+  const openSessionOfMachine = db
+    .select()
+    .from(usageSessions)
+    .where(and(eq(usageSessions.machineId, sql.placeholder('machineId')), isNull(usageSessions.endAt)))
+    .orderBy(desc(usageSessions.startAt))
+    .limit(1)
+    .prepare('devices_open_session_of_machine');
+  const readerOf = db
+    .select({ device: devices, labSlug: labs.slug, machine: machines, sw: switchDevices, open: usageSessions })
+    .from(devices)
+    .innerJoin(labs, eq(labs.id, devices.labId))
+    .innerJoin(machines, eq(machines.id, devices.machineId))
+    .leftJoin(switchDevices, and(eq(switchDevices.machineId, devices.machineId), eq(switchDevices.kind, 'switch')))
+    .leftJoin(usageSessions, and(eq(usageSessions.machineId, devices.machineId), isNull(usageSessions.endAt)))
+    .where(and(eq(devices.deviceId, sql.placeholder('deviceId')), eq(devices.kind, 'reader')))
+    .orderBy(desc(usageSessions.startAt))
+    .limit(1)
+    .prepare('devices_reader_of');
+  const earlierTap = db
+    .select({ details: deviceEvents.details })
+    .from(deviceEvents)
+    .where(
+      and(
+        eq(deviceEvents.deviceId, sql.placeholder('deviceId')),
+        eq(deviceEvents.kind, 'tap'),
+        eq(deviceEvents.uid, sql.placeholder('uid')),
+        gt(deviceEvents.at, sql.placeholder('since')),
+      ),
+    )
+    .orderBy(desc(deviceEvents.at))
+    .limit(1)
+    .prepare('devices_earlier_tap');
+  // A report that measures nothing (no session overlaps the time since the switch's last report):
+  // the new state in one statement; none updated means the report adds to a session, or the
+  // switch is unknown.
+  const plainReport = db
+    .update(devices)
+    .set({
+      output: sql`${sql.placeholder('output')}::boolean`,
+      apower: sql`${sql.placeholder('apower')}::double precision`,
+      energyWh: sql`coalesce(${sql.placeholder('energyWh')}::double precision, ${devices.energyWh})`,
+      statusAt: sql`${sql.placeholder('at')}::timestamptz`,
+      lastSeenAt: sql`${sql.placeholder('at')}::timestamptz`,
+      online: true,
+    })
+    .where(
+      and(
+        eq(devices.deviceId, sql.placeholder('deviceId')),
+        eq(devices.kind, 'switch'),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(usageSessions)
+            .where(
+              and(
+                eq(usageSessions.machineId, devices.machineId),
+                lt(usageSessions.startAt, sql.placeholder('at')),
+                sql`coalesce(${usageSessions.endAt}, 'infinity'::timestamptz) > coalesce(${devices.statusAt}, ${sql.placeholder('at')}::timestamptz)`,
+              ),
+            ),
+        ),
+      ),
+    )
+    .returning({ id: devices.id })
+    .prepare('devices_plain_report');
+
+  async function switchOf(machineId: string): Promise<DeviceRow | undefined> {
+    const [row] = await switchOfMachine.execute({ machineId });
     return row;
   }
 
   async function openSessionOf(machineId: string): Promise<UsageRow | undefined> {
-    const [row] = await db
-      .select()
-      .from(usageSessions)
-      .where(and(eq(usageSessions.machineId, machineId), isNull(usageSessions.endAt)))
-      .orderBy(desc(usageSessions.startAt))
-      .limit(1);
+    const [row] = await openSessionOfMachine.execute({ machineId });
     return row;
   }
 
-  /** Sends Switch.Set to the machine's switch, if it has one; the switch's next report confirms it. */
+  /**
+   * Sends Switch.Set to the machine's switch, if it has one; the switch's next report confirms it.
+   * `override` marks a manager's command from the status board (README "Devices").
+   */
   async function power(
     machine: MachineRow,
     on: boolean,
-    cause: { userId: string | null; usageSessionId: string | null },
+    cause: { userId: string | null; usageSessionId: string | null; override?: { reason: string | null } },
+    known?: DeviceRow,
   ): Promise<void> {
-    const sw = await switchOf(db, machine.id);
+    const sw = known ?? (await switchOf(machine.id));
     if (!sw) return;
     rpcId = (rpcId % 1_000_000_000) + 1;
     const command = { id: rpcId, src: 'fablab', method: 'Switch.Set', params: { id: 0, on } };
@@ -216,8 +338,46 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       code: on ? 'SWITCH_ON' : 'SWITCH_OFF',
       userId: cause.userId,
       usageSessionId: cause.usageSessionId,
-      details: { rpcId: command.id },
+      details: cause.override
+        ? { rpcId: command.id, override: true, ...(cause.override.reason ? { reason: cause.override.reason } : {}) }
+        : { rpcId: command.id },
     });
+  }
+
+  /** Resolves with the next message of this device that the server handled, or after `ms`. */
+  function nextMessageOf(deviceId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        processed.off('message', listener);
+        resolve();
+      };
+      const listener = (m: ProcessedMessage) => {
+        if (m.deviceId === deviceId) done();
+      };
+      const timer = setTimeout(done, ms);
+      processed.on('message', listener);
+    });
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for the switch to report the output it was told, reading the state
+   * the database keeps, so that a report handled by another server process counts too.
+   */
+  async function confirmOutput(
+    sw: DeviceRow,
+    on: boolean,
+    sentAt: Date,
+  ): Promise<{ row: DeviceRow; confirmed: boolean }> {
+    const deadline = Date.now() + confirmTimeoutMs;
+    for (;;) {
+      const [row] = await db.select().from(devices).where(eq(devices.id, sw.id));
+      if (!row) return { row: sw, confirmed: false };
+      const confirmed = row.output === on && row.statusAt !== null && row.statusAt >= sentAt;
+      // Nobody to wait for: devices off, the broker away or the switch offline.
+      if (confirmed || !bus.isConnected() || row.online !== true || Date.now() >= deadline) return { row, confirmed };
+      await nextMessageOf(sw.deviceId, Math.min(250, Math.max(1, deadline - Date.now())));
+    }
   }
 
   /** Has the server switched the machine on for this session already? */
@@ -242,20 +402,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       (acc, s) => ({ p: acc.p + s.poweredSecs, r: acc.r + s.runningSecs, e: acc.e + s.energyWh }),
       { p: 0, r: 0, e: 0 },
     );
-    if (slices.length > 0) {
-      await tx
-        .insert(usageMeter)
-        .values(slices.map((s) => ({ usageSessionId: sessionId, ...s })))
-        .onConflictDoUpdate({
-          target: [usageMeter.usageSessionId, usageMeter.quarterStart],
-          set: {
-            poweredSecs: sql`${usageMeter.poweredSecs} + excluded.powered_secs`,
-            runningSecs: sql`${usageMeter.runningSecs} + excluded.running_secs`,
-            energyWh: sql`${usageMeter.energyWh} + excluded.energy_wh`,
-          },
-        });
-    }
-    await tx
+    const totals = tx
       .update(usageSessions)
       .set({
         poweredSecs: sql`coalesce(${usageSessions.poweredSecs}, 0) + ${sum.p}`,
@@ -264,11 +411,28 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         meteredUntil: until,
       })
       .where(eq(usageSessions.id, sessionId));
+    if (slices.length === 0) {
+      await totals;
+      return;
+    }
+    const quarters = tx
+      .insert(usageMeter)
+      .values(slices.map((s) => ({ usageSessionId: sessionId, ...s })))
+      .onConflictDoUpdate({
+        target: [usageMeter.usageSessionId, usageMeter.quarterStart],
+        set: {
+          poweredSecs: sql`${usageMeter.poweredSecs} + excluded.powered_secs`,
+          runningSecs: sql`${usageMeter.runningSecs} + excluded.running_secs`,
+          energyWh: sql`${usageMeter.energyWh} + excluded.energy_wh`,
+        },
+      });
+    // The quarter hours and the session's sums in one statement: a switch's every report comes here.
+    await tx.execute(sql`with quarters as (${quarters.getSQL()}) ${totals.getSQL()}`);
   }
 
   /** A session opened on a machine with a switch is measured from its start, even before the first report. */
-  async function startMeter(session: UsageRow): Promise<void> {
-    if (!(await switchOf(db, session.machineId))) return;
+  async function startMeter(session: UsageRow, sw: DeviceRow | undefined): Promise<void> {
+    if (!sw) return;
     await db
       .update(usageSessions)
       .set({
@@ -280,17 +444,21 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       .where(eq(usageSessions.id, session.id));
   }
 
-  /** Counts the time from the switch's last report to the session's end, in the state it last reported. */
-  async function finishMeter(sessionId: string): Promise<void> {
+  /**
+   * Counts the time from the switch's last report to the session's end, in the state it last
+   * reported. Locks the switch before the session, as a report does (handleStatus): the switch's
+   * report of being switched off may be handled at the same moment.
+   */
+  async function finishMeter(session0: UsageRow): Promise<void> {
     await db.transaction(async (tx) => {
-      const [session] = await tx.select().from(usageSessions).where(eq(usageSessions.id, sessionId)).for('update');
-      if (!session?.endAt) return;
       const [sw] = await tx
         .select()
         .from(devices)
-        .where(and(eq(devices.machineId, session.machineId), eq(devices.kind, 'switch')))
+        .where(and(eq(devices.machineId, session0.machineId), eq(devices.kind, 'switch')))
         .for('update');
       if (!sw?.statusAt) return;
+      const [session] = await tx.select().from(usageSessions).where(eq(usageSessions.id, session0.id)).for('update');
+      if (!session?.endAt) return;
       const from = new Date(
         Math.max(sw.statusAt.getTime(), session.startAt.getTime(), session.meteredUntil?.getTime() ?? 0),
       );
@@ -351,7 +519,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     });
   }
 
-  function threshold(sw: DeviceRow): number {
+  function threshold(sw: Pick<DeviceRow, 'runningThresholdW'>): number {
     return sw.runningThresholdW ?? DEFAULT_RUNNING_THRESHOLD_W;
   }
 
@@ -363,17 +531,25 @@ export function createDevicesService(deps: DevicesServiceDeps) {
    * The one decision for a tap and for the Start button: the member's approved booking now (from
    * the check-in window on) is checked in through the usage module's check-in, which applies the
    * window, the machine's state and the certification; without one, a machine that takes walk-ins
-   * and is free for at least its minimum length opens a walk-in for a certified member. Then the
-   * switch goes on. The member's own open session (checked in on the phone) is only switched on.
+   * opens a walk-in for a certified member while the lab is open and the machine is free for at
+   * least its minimum length (inside the open period too, unless it may run unattended, as for a
+   * booking). Then the switch goes on. The member's own open session (checked in on the phone) is
+   * only switched on.
    */
-  async function startUse(member: Actor, machine: MachineRow): Promise<{ booking?: Booking; session: UsageRow }> {
+  async function startUse(
+    member: Actor,
+    machine: MachineRow,
+    known?: { open: UsageRow | undefined; sw: DeviceRow | undefined },
+  ): Promise<{ booking?: Booking; session: UsageRow }> {
     const now = clock.now();
     if (machine.status !== 'available') throw unprocessable('MACHINE_UNAVAILABLE', 'The machine is out of service');
-    const open = await openSessionOf(machine.id);
+    const [open, sw] = known
+      ? [known.open, known.sw]
+      : await Promise.all([openSessionOf(machine.id), switchOf(machine.id)]);
     if (open) {
       if (open.userId !== member.id) throw conflict('MACHINE_IN_USE', 'Someone else is using this machine');
-      await startMeter(open);
-      await power(machine, true, { userId: member.id, usageSessionId: open.id });
+      await power(machine, true, { userId: member.id, usageSessionId: open.id }, sw);
+      await startMeter(open, sw);
       let booking: Booking | undefined;
       if (open.bookingId) {
         const [row] = await db.select().from(bookings).where(eq(bookings.id, open.bookingId));
@@ -382,24 +558,67 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       return { booking, session: open };
     }
 
-    const lab = await findLab(db, machine.labId);
-    const settings = labSettings(lab.settings);
+    const lab = await labContext(machine.labId);
+    const settings = lab.settings;
     const windowOpensBy = new Date(now.getTime() + settings.checkInEarlyMinutes * 60_000);
-    const [booking] = await db
-      .select()
-      .from(bookings)
-      .where(
-        and(
-          eq(bookings.machineId, machine.id),
-          eq(bookings.userId, member.id),
-          eq(bookings.status, 'approved'),
-          lt(bookings.startAt, new Date(windowOpensBy.getTime() + 1)),
-          gt(bookings.endAt, now),
-        ),
-      )
-      .orderBy(asc(bookings.startAt))
-      .limit(1);
+    const until = new Date(now.getTime() + machine.minMinutes * 60_000);
+    // Everything the decision may need, read at once: the member's approved booking now (or a
+    // pending one, to say so); with walk-ins, the certification and whatever takes the machine
+    // within its minimum length. Refused below in API.md's order.
+    const [held, valid, [next], [window]] = await Promise.all([
+      db
+        .select()
+        .from(bookings)
+        .where(
+          and(
+            eq(bookings.machineId, machine.id),
+            eq(bookings.userId, member.id),
+            inArray(bookings.status, ['approved', 'pending']),
+            lt(bookings.startAt, new Date(windowOpensBy.getTime() + 1)),
+            gt(bookings.endAt, now),
+          ),
+        )
+        .orderBy(asc(bookings.startAt)),
+      machine.walkIns && machine.requiresCertification
+        ? deps.certifications.hasValid(db, {
+            userId: member.id,
+            labId: machine.labId,
+            machineType: machine.type,
+            at: now,
+            lapseMonths: settings.certificationLapseMonths,
+          })
+        : true,
+      machine.walkIns
+        ? db
+            .select({ startAt: bookings.startAt })
+            .from(bookings)
+            .where(
+              and(
+                eq(bookings.machineId, machine.id),
+                inArray(bookings.status, [...SLOT_HOLDING_STATUSES]),
+                lt(bookings.startAt, until),
+                gt(bookings.occupiedUntil, now),
+              ),
+            )
+            .orderBy(asc(bookings.startAt))
+            .limit(1)
+        : none,
+      machine.walkIns
+        ? db
+            .select({ startAt: maintenanceWindows.startAt })
+            .from(maintenanceWindows)
+            .where(
+              and(
+                eq(maintenanceWindows.machineId, machine.id),
+                lt(maintenanceWindows.startAt, until),
+                gt(maintenanceWindows.endAt, now),
+              ),
+            )
+            .limit(1)
+        : none,
+    ]);
 
+    const booking = held.find((b) => b.status === 'approved');
     let session: UsageRow;
     let checkedIn: Booking | undefined;
     if (booking) {
@@ -410,77 +629,44 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       session = row!;
     } else {
       if (!machine.walkIns) {
-        const [pending] = await db
-          .select({ id: bookings.id })
-          .from(bookings)
-          .where(
-            and(
-              eq(bookings.machineId, machine.id),
-              eq(bookings.userId, member.id),
-              eq(bookings.status, 'pending'),
-              gt(bookings.endAt, now),
-              lt(bookings.startAt, windowOpensBy),
-            ),
-          )
-          .limit(1);
         throw unprocessable(
           'NO_BOOKING',
-          pending
+          held.some((b) => b.status === 'pending')
             ? 'Your booking is not approved yet'
             : 'You have no booking on this machine now, and it takes no walk-ins',
         );
       }
-      if (machine.requiresCertification) {
-        const valid = await deps.certifications.hasValid(db, {
-          userId: member.id,
-          labId: machine.labId,
-          machineType: machine.type,
-          at: now,
-          lapseMonths: settings.certificationLapseMonths,
-        });
-        if (!valid) throw forbidden('You hold no valid certification for this machine type', 'CERTIFICATION_REQUIRED');
+      // A walk-in keeps the lab's hours as a booking does (API.md's OUTSIDE_OPENING_HOURS).
+      const period = openPeriodAt(now, lab.row.openingHours, lab.closures, lab.zone);
+      if (!period) throw unprocessable('OUTSIDE_OPENING_HOURS', 'The lab is closed now');
+      if (!machine.mayRunUnattended && until > period.end) {
+        throw unprocessable(
+          'OUTSIDE_OPENING_HOURS',
+          `The lab closes at ${localTime(period.end, lab.zone)}: too soon for this machine's ${machine.minMinutes} minutes`,
+        );
       }
-      // Free for at least the minimum length: no booking holds the machine and no maintenance begins.
-      const until = new Date(now.getTime() + machine.minMinutes * 60_000);
-      const [next] = await db
-        .select({ startAt: bookings.startAt })
-        .from(bookings)
-        .where(
-          and(
-            eq(bookings.machineId, machine.id),
-            inArray(bookings.status, [...SLOT_HOLDING_STATUSES]),
-            lt(bookings.startAt, until),
-            gt(bookings.occupiedUntil, now),
-          ),
-        )
-        .orderBy(asc(bookings.startAt))
-        .limit(1);
-      if (next) throw conflict('MACHINE_IN_USE', `The machine is booked from ${localTime(next.startAt, lab.timezone)}`);
-      const [window] = await db
-        .select({ startAt: maintenanceWindows.startAt })
-        .from(maintenanceWindows)
-        .where(
-          and(
-            eq(maintenanceWindows.machineId, machine.id),
-            lt(maintenanceWindows.startAt, until),
-            gt(maintenanceWindows.endAt, now),
-          ),
-        )
-        .limit(1);
-      if (window) throw conflict('MAINTENANCE_CONFLICT', `Maintenance from ${localTime(window.startAt, lab.timezone)}`);
+      if (!valid) throw forbidden('You hold no valid certification for this machine type', 'CERTIFICATION_REQUIRED');
+      if (next) throw conflict('MACHINE_IN_USE', `The machine is booked from ${localTime(next.startAt, lab.zone)}`);
+      if (window) throw conflict('MAINTENANCE_CONFLICT', `Maintenance from ${localTime(window.startAt, lab.zone)}`);
       session = await usage.openWalkIn(member, machine);
     }
-    await startMeter(session);
-    await power(machine, true, { userId: member.id, usageSessionId: session.id });
+    // The command first: the member waits at the machine for it; the meter's start can follow.
+    await power(machine, true, { userId: member.id, usageSessionId: session.id }, sw);
+    await startMeter(session, sw);
     return { booking: checkedIn, session };
   }
 
-  /** Checks the booking out (or ends the walk-in), counts the last stretch of power, and switches off. */
-  async function stopUse(actor: Actor, machine: MachineRow, session: UsageRow): Promise<UsageSession> {
+  /** Checks the booking out (or ends the walk-in), switches off, and counts the last stretch of power. */
+  async function stopUse(
+    actor: Actor,
+    machine: MachineRow,
+    session: UsageRow,
+    sw?: DeviceRow | null,
+  ): Promise<UsageSession> {
     if (session.bookingId) await usage.checkOut(actor, session.bookingId, {});
     else await usage.endOwnSession(actor, session.id);
-    await finishMeter(session.id);
-    await power(machine, false, { userId: actor.id, usageSessionId: session.id });
+    await power(machine, false, { userId: actor.id, usageSessionId: session.id }, sw ?? undefined);
+    await finishMeter(session);
     return usage.get(actor, session.id);
   }
 
@@ -494,13 +680,58 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     await bus.publish(readerReplyTopic(labSlug, readerId), JSON.stringify(message));
   }
 
+  /** A tap's card (its UID as stored) and the reader's own number for the tap, if it numbers them. */
+  function parseTap(payload: Buffer): { uid: string; tapId: string | null } | null {
+    let message: { uid?: unknown; id?: unknown };
+    try {
+      message = JSON.parse(payload.toString('utf8')) as { uid?: unknown; id?: unknown };
+    } catch {
+      return null;
+    }
+    const rawUid = typeof message?.uid === 'string' ? message.uid : '';
+    if (!/^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){3,9}$/.test(rawUid)) return null;
+    const tapId =
+      typeof message.id === 'string' || typeof message.id === 'number' ? String(message.id).slice(0, 64) : null;
+    return { uid: normalizeUid(rawUid), tapId };
+  }
+
+  /**
+   * The same tap handled before (QoS 1 redelivery, a reader resending, a card held on the reader):
+   * by the reader's number for it, else the same card on the same reader within the debounce.
+   */
+  function earlierTapOf(readerId: string, tap: { uid: string; tapId: string | null }, now: Date) {
+    if (!tap.tapId)
+      return earlierTap.execute({
+        deviceId: readerId,
+        uid: tap.uid,
+        since: new Date(now.getTime() - deps.tapDebounceMs).toISOString(),
+      });
+    return db
+      .select({ details: deviceEvents.details })
+      .from(deviceEvents)
+      .where(
+        and(
+          eq(deviceEvents.deviceId, readerId),
+          eq(deviceEvents.kind, 'tap'),
+          eq(deviceEvents.uid, tap.uid),
+          sql`${deviceEvents.details}->>'tapId' = ${tap.tapId}`,
+          gt(deviceEvents.at, new Date(now.getTime() - TAP_ID_MEMORY_MS)),
+        ),
+      )
+      .orderBy(desc(deviceEvents.at))
+      .limit(1);
+  }
+
   async function handleTap(labSlug: string, readerId: string, payload: Buffer): Promise<ReaderReply | undefined> {
     const now = clock.now();
-    const [reader] = await db
-      .select({ device: devices, labSlug: labs.slug })
-      .from(devices)
-      .innerJoin(labs, eq(labs.id, devices.labId))
-      .where(and(eq(devices.deviceId, readerId), eq(devices.kind, 'reader')));
+    const tap = parseTap(payload);
+    // What the decision reads first, in one round: the reader with its machine, the machine's
+    // switch and open session; the card's member; the same tap handled before.
+    const [[reader], [earlier], member] = await Promise.all([
+      readerOf.execute({ deviceId: readerId }),
+      tap ? earlierTapOf(readerId, tap, now) : none,
+      tap ? memberOfCard(tap.uid) : null,
+    ]);
     if (!reader || reader.labSlug !== labSlug) {
       // Not ours (another lab's server on the same broker, or a stranger): logged, never answered.
       if (unknownLog.hit(`reader:${readerId}`) === 0) {
@@ -514,98 +745,68 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       }
       return undefined;
     }
-    const device = reader.device;
+    const { device, machine } = reader;
     const base = { labId: device.labId, machineId: device.machineId, deviceId: device.deviceId };
-    await db.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, device.id));
-
-    let message: { uid?: unknown; id?: unknown };
     try {
-      message = JSON.parse(payload.toString('utf8')) as { uid?: unknown; id?: unknown };
-    } catch {
-      message = {};
-    }
-    const rawUid = typeof message?.uid === 'string' ? message.uid : '';
-    if (!/^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){3,9}$/.test(rawUid)) {
-      const answer: ReaderReply = { ok: false, code: 'BAD_MESSAGE', message: 'A tap is {"uid":"<hex>"}' };
-      if (unknownLog.hit(`bad:${readerId}`) === 0)
-        await logEvent(db, { ...base, kind: 'tap', ok: false, code: answer.code });
+      if (!tap) {
+        const answer: ReaderReply = { ok: false, code: 'BAD_MESSAGE', message: 'A tap is {"uid":"<hex>"}' };
+        if (unknownLog.hit(`bad:${readerId}`) === 0)
+          await logEvent(db, { ...base, kind: 'tap', ok: false, code: answer.code });
+        await reply(labSlug, readerId, answer);
+        return answer;
+      }
+      // The first one's answer is repeated and nothing else happens.
+      if (earlier) {
+        const previous = earlier.details.reply as ReaderReply | undefined;
+        if (previous) await reply(labSlug, readerId, previous);
+        return previous;
+      }
+
+      let answer: ReaderReply;
+      let sessionId: string | null = null;
+      if (!member) {
+        answer = { ok: false, code: 'UNKNOWN_CARD', message: 'This card is not registered' };
+      } else {
+        try {
+          const open = reader.open ?? undefined;
+          const sw = reader.sw ?? undefined;
+          // Their own session ends with this tap, unless it was opened elsewhere (checked in on the
+          // phone) and its power is not on yet: then the tap switches it on.
+          const ends = open && open.userId === member.id && (!sw || sw.output === true || (await poweredFor(open.id)));
+          if (open && ends) {
+            await stopUse(member, machine, open, sw);
+            sessionId = open.id;
+            answer = { ok: true, code: 'STOPPED', message: 'Checked out; the machine is off' };
+          } else {
+            const { session } = await startUse(member, machine, { open, sw });
+            sessionId = session.id;
+            answer = { ok: true, code: 'STARTED', message: 'The machine is on' };
+          }
+        } catch (err) {
+          if (!(err instanceof DomainError) || err.statusCode >= 500) throw err;
+          answer = { ok: false, code: err.code, message: err.message };
+        }
+      }
+      const logIt = member || unknownLog.hit(`card:${readerId}`) === 0;
+      if (logIt) {
+        await logEvent(db, {
+          ...base,
+          kind: 'tap',
+          ok: answer.ok,
+          code: answer.code,
+          uid: tap.uid,
+          userId: member?.id ?? null,
+          usageSessionId: sessionId,
+          details: { reply: answer, ...(tap.tapId ? { tapId: tap.tapId } : {}) },
+          at: now,
+        });
+      }
       await reply(labSlug, readerId, answer);
       return answer;
+    } finally {
+      // Bookkeeping after the answer: the member waits at the machine for the decision, not for this.
+      await db.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, device.id));
     }
-    const uid = normalizeUid(rawUid);
-    const tapId =
-      typeof message.id === 'string' || typeof message.id === 'number' ? String(message.id).slice(0, 64) : null;
-
-    // The same tap again (QoS 1 redelivery, a reader resending, a card held on the reader): the
-    // first one's answer is repeated and nothing else happens.
-    const [earlier] = await db
-      .select({ details: deviceEvents.details })
-      .from(deviceEvents)
-      .where(
-        and(
-          eq(deviceEvents.deviceId, device.deviceId),
-          eq(deviceEvents.kind, 'tap'),
-          eq(deviceEvents.uid, uid),
-          tapId
-            ? and(
-                sql`${deviceEvents.details}->>'tapId' = ${tapId}`,
-                gt(deviceEvents.at, new Date(now.getTime() - TAP_ID_MEMORY_MS)),
-              )
-            : gt(deviceEvents.at, new Date(now.getTime() - deps.tapDebounceMs)),
-        ),
-      )
-      .orderBy(desc(deviceEvents.at))
-      .limit(1);
-    if (earlier) {
-      const previous = earlier.details.reply as ReaderReply | undefined;
-      if (previous) await reply(labSlug, readerId, previous);
-      return previous;
-    }
-
-    const [card] = await db.select().from(cards).where(eq(cards.uid, uid));
-    const member = card ? await actorOf(card.userId) : null;
-    let answer: ReaderReply;
-    let sessionId: string | null = null;
-    if (!member) {
-      answer = { ok: false, code: 'UNKNOWN_CARD', message: 'This card is not registered' };
-    } else {
-      try {
-        const machine = await findMachine(db, device.machineId);
-        const open = await openSessionOf(machine.id);
-        const sw = await switchOf(db, machine.id);
-        // Their own session ends with this tap, unless it was opened elsewhere (checked in on the
-        // phone) and its power is not on yet: then the tap switches it on.
-        const ends = open && open.userId === member.id && (!sw || sw.output === true || (await poweredFor(open.id)));
-        if (open && ends) {
-          await stopUse(member, machine, open);
-          sessionId = open.id;
-          answer = { ok: true, code: 'STOPPED', message: 'Checked out; the machine is off' };
-        } else {
-          const { session } = await startUse(member, machine);
-          sessionId = session.id;
-          answer = { ok: true, code: 'STARTED', message: 'The machine is on' };
-        }
-      } catch (err) {
-        if (!(err instanceof DomainError) || err.statusCode >= 500) throw err;
-        answer = { ok: false, code: err.code, message: err.message };
-      }
-    }
-    const logIt = member || unknownLog.hit(`card:${readerId}`) === 0;
-    if (logIt) {
-      await logEvent(db, {
-        ...base,
-        kind: 'tap',
-        ok: answer.ok,
-        code: answer.code,
-        uid,
-        userId: member?.id ?? null,
-        usageSessionId: sessionId,
-        details: { reply: answer, ...(tapId ? { tapId } : {}) },
-        at: now,
-      });
-    }
-    await reply(labSlug, readerId, answer);
-    return answer;
   }
 
   async function handleStatus(deviceId: string, payload: Buffer): Promise<void> {
@@ -621,14 +822,41 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     const total = status.aenergy?.total;
     const energyWh = typeof total === 'number' && Number.isFinite(total) ? total : null;
     const at = clock.now();
-    await db.transaction(async (tx) => {
-      const [sw] = await tx
-        .select()
-        .from(devices)
-        .where(and(eq(devices.deviceId, deviceId), eq(devices.kind, 'switch')))
-        .for('update');
-      if (!sw) return;
-      const prevAt = sw.statusAt;
+    // Most reports measure nothing: the switch of a machine nobody used since its last report. One
+    // statement then, with no transaction around it; a report that adds to a session goes below.
+    // A switch whose last report measured a session is likely to again: it goes there directly.
+    if (!metering.has(deviceId)) {
+      const plain = await plainReport.execute({ output, apower, energyWh, at: at.toISOString(), deviceId });
+      if (plain.length > 0) return;
+    }
+    const measured = await db.transaction(async (tx) => {
+      // The new state written and the one before it read back, in one statement, the row locked
+      // until the session's share of the time is counted.
+      const before = (await tx.execute(sql`
+        update ${devices} as d
+           set output = ${output}, apower = ${apower}::double precision,
+               energy_wh = coalesce(${energyWh}::double precision, old.energy_wh),
+               status_at = ${at.toISOString()}::timestamptz, last_seen_at = ${at.toISOString()}::timestamptz, online = true
+          from (select id, machine_id, output, apower, energy_wh, status_at, running_threshold_w from ${devices}
+                 where device_id = ${deviceId} and kind = 'switch' for update) as old
+         where d.id = old.id
+        returning old.machine_id as "machineId", old.output, old.apower, old.energy_wh as "energyWh",
+                  old.status_at as "statusAt", old.running_threshold_w as "runningThresholdW"`)) as unknown as {
+        rows: SwitchBefore[];
+      };
+      const [row] = before.rows;
+      if (!row) return false;
+      // Raw SQL gets the driver's values: timestamps as text (drizzle maps them for its own queries).
+      const num = (v: number | string | null) => (v === null ? null : Number(v));
+      const sw = {
+        machineId: row.machineId,
+        output: row.output,
+        apower: num(row.apower),
+        energyWh: num(row.energyWh),
+        runningThresholdW: num(row.runningThresholdW),
+      };
+      let measuredSessions = 0;
+      const prevAt = row.statusAt === null ? null : new Date(row.statusAt);
       if (prevAt && at > prevAt) {
         const elapsed = at.getTime() - prevAt.getTime();
         const prev = { output: sw.output, apower: sw.apower, energyWh: sw.energyWh };
@@ -644,6 +872,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
             ),
           )
           .for('update');
+        measuredSessions = sessions.length;
         for (const s of sessions) {
           const from = new Date(Math.max(prevAt.getTime(), s.startAt.getTime(), s.meteredUntil?.getTime() ?? 0));
           const to = new Date(Math.min(at.getTime(), s.endAt?.getTime() ?? at.getTime()));
@@ -652,11 +881,10 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           await addToSession(tx, s.id, sliceInterval(prev, from, to, share, threshold(sw)), to);
         }
       }
-      await tx
-        .update(devices)
-        .set({ output, apower, energyWh: energyWh ?? sw.energyWh, statusAt: at, lastSeenAt: at, online: true })
-        .where(eq(devices.id, sw.id));
+      return measuredSessions > 0;
     });
+    if (measured) metering.add(deviceId);
+    else metering.delete(deviceId);
   }
 
   async function handlePresence(deviceId: string, payload: Buffer): Promise<void> {
@@ -705,8 +933,9 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       const deviceId = topic.slice(0, -suffix.length);
       enqueue(deviceId, async () => {
         try {
-          if (kind === 'status') await handleStatus(deviceId, payload);
-          else await handlePresence(deviceId, payload);
+          await reportSlots(() =>
+            kind === 'status' ? handleStatus(deviceId, payload) : handlePresence(deviceId, payload),
+          );
         } finally {
           processed.emit('message', { kind, deviceId } satisfies ProcessedMessage);
         }
@@ -743,6 +972,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
      * still draws above its threshold — a print in progress — goes off once idle); power switched
      * on at the device itself is unattributed use: the lab's managers get an incident, and it goes
      * off too. Each report that still says "on" gets the command again, at most MAX_OFF_RETRIES times.
+     * A manager's override (setPower) is left on.
      */
     async powerOffUnused(): Promise<{ switchedOff: string[]; incidents: string[] }> {
       const switchedOff: string[] = [];
@@ -756,12 +986,19 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         if (await openSessionOf(machine.id)) continue;
         if (machine.mayRunUnattended && isRunning(sw, threshold(sw))) continue;
         const commands = await db
-          .select({ code: deviceEvents.code, at: deviceEvents.at, usageSessionId: deviceEvents.usageSessionId })
+          .select({
+            code: deviceEvents.code,
+            at: deviceEvents.at,
+            usageSessionId: deviceEvents.usageSessionId,
+            details: deviceEvents.details,
+          })
           .from(deviceEvents)
           .where(and(eq(deviceEvents.deviceId, sw.deviceId), eq(deviceEvents.kind, 'command')))
           .orderBy(desc(deviceEvents.at))
           .limit(MAX_OFF_RETRIES + 1);
         const last = commands[0];
+        // A lab's manager switched it on from the status board: on until someone switches it off.
+        if (last?.code === 'SWITCH_ON' && last.details.override === true) continue;
         // Sent, and no report since: wait for the switch to confirm.
         if (last?.code === 'SWITCH_OFF' && (!sw.statusAt || last.at >= sw.statusAt)) continue;
         const offsInARow = commands.findIndex((c) => c.code !== 'SWITCH_OFF');
@@ -855,13 +1092,23 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       return { warned };
     },
 
-    /** The lab's device log, newest first; `code=UNKNOWN_CARD` lists the cards waiting for an owner. */
+    /** The lab's device log, newest first; `code=UNKNOWN_CARD` lists the cards still waiting for an owner. */
     async events(actor: Actor, labId: string, q: DeviceEventQuery): Promise<{ items: DeviceEvent[]; total: number }> {
       await findLab(db, labId);
       requireLabManager(actor, labId);
       const where: SQL[] = [eq(deviceEvents.labId, labId)];
       if (q.kind) where.push(eq(deviceEvents.kind, q.kind));
       if (q.code) where.push(eq(deviceEvents.code, q.code));
+      // Unknown cards are those that still belong to nobody: one assigned since drops out.
+      if (q.code === 'UNKNOWN_CARD')
+        where.push(
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(cards)
+              .where(eq(cards.uid, deviceEvents.uid)),
+          ),
+        );
       const condition = and(...where);
       const [rows, [total]] = await Promise.all([
         db
@@ -1047,6 +1294,33 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         usageSessionId: open.id,
       });
       return ended;
+    },
+
+    /**
+     * A lab's manager (or an admin) switches the machine's power from the status board, whatever
+     * the decision would say: off to stop a machine left running, on to test it after repairs or
+     * for a member whose card fails. Audited; an override left on stays on (powerOffUnused). The
+     * answer waits briefly for the switch's report of the new output.
+     */
+    async setPower(actor: Actor, machineId: string, body: PowerBody): Promise<PowerResult> {
+      const machine = await findMachine(db, machineId);
+      requireLabManager(actor, machine.labId);
+      const sw = await switchOf(machine.id);
+      if (!sw) throw unprocessable('NO_SWITCH', 'This machine has no power switch');
+      const open = await openSessionOf(machine.id);
+      const sentAt = clock.now();
+      const reason = body.reason ?? null;
+      await power(machine, body.on, { userId: actor.id, usageSessionId: open?.id ?? null, override: { reason } }, sw);
+      await audit.write(db, {
+        actorId: actor.id,
+        action: 'device.power',
+        entityType: 'machine',
+        entityId: machine.id,
+        labId: machine.labId,
+        details: { deviceId: sw.deviceId, on: body.on, reason, usageSessionId: open?.id ?? null },
+      });
+      const { row, confirmed } = await confirmOutput(sw, body.on, sentAt);
+      return { device: toApiDevice(row), confirmed };
     },
   };
 }

@@ -6,6 +6,7 @@ import { MyBookingList } from '../../features/bookings/components/my-booking-lis
 import { MyDataCard } from '../../features/account/components/my-data-card';
 import { CalendarFeedCard } from '../../features/calendar-feed/components/calendar-feed-card';
 import { MyCertifications } from '../../features/certifications/components/my-certifications';
+import { MyCards } from '../../features/devices/components/my-cards';
 import { RequireAuth, useLogout, useUser } from '../../lib/auth';
 import { useNames } from '../../lib/names';
 import { ForbiddenPage } from './not-found-page';
@@ -35,6 +36,7 @@ function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
           zoneOf={lookup.zoneOf}
           machineTypeName={names.machineType}
         />
+        <MyCards />
         <CalendarFeedCard />
         <MyDataCard onDeleted={onDeleted} />
       </div>

@@ -38,7 +38,8 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startApp(): Promise<RunningApp> {
+/** `env`: more of the server's environment (MQTT_URL for the devices tests). */
+export async function startApp(options: { env?: Record<string, string> } = {}): Promise<RunningApp> {
   const serverEntry = path.join(repoRoot, 'server/dist/server.js');
   const webIndex = path.join(repoRoot, 'web/dist/index.html');
   const missing = [serverEntry, webIndex].filter((f) => !existsSync(f));
@@ -61,6 +62,7 @@ export async function startApp(): Promise<RunningApp> {
       JOBS_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,8 @@ import { ManagerDayCalendar } from '../../../features/bookings/components/manage
 import { weekSpan } from '../../../features/bookings/components/time-grid';
 import { LabCertifications } from '../../../features/certifications/components/lab-certifications';
 import { LabRecognitions } from '../../../features/certifications/components/lab-recognitions';
+import { PowerOverride } from '../../../features/devices/components/power-override';
+import { PowerReading } from '../../../features/devices/components/power-reading';
 import { useLab } from '../../../features/labs/api/get-lab';
 import { useLabMachines } from '../../../features/labs/api/get-lab-machines';
 import { useLabs } from '../../../features/labs/api/get-labs';
@@ -32,6 +34,7 @@ import { isLabManager, labEditRights, RequireAuth, useUser } from '../../../lib/
 import { useFormat } from '../../../lib/datetime';
 import { useNames } from '../../../lib/names';
 import { ForbiddenPage } from '../not-found-page';
+import { DevicesTab } from './devices-tab';
 import { IncidentsTab } from './incidents-tab';
 import { useLabContext, type LabContext } from './lab-context';
 import { MaintenanceTab } from './maintenance-tab';
@@ -145,6 +148,7 @@ function ManageLabLayout() {
           {tab(`/manage/${labId}/maintenance`, t('manage.tabs.maintenance'))}
           {tab(`/manage/${labId}/incidents`, t('manage.tabs.incidents'))}
           {tab(`/manage/${labId}/groups`, t('manage.tabs.groups'))}
+          {tab(`/manage/${labId}/devices`, t('manage.tabs.devices'))}
           {tab(`/manage/${labId}/settings`, t('manage.tabs.settings'))}
           {tab(`/audit?labId=${labId}`, t('audit.link'))}
         </nav>
@@ -180,6 +184,7 @@ function TodayTab() {
   const [maintenance, setMaintenance] = useState<RangeDraft | null>(null);
   const [walkIn, setWalkIn] = useState<WalkInDraft | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [powerMessage, setPowerMessage] = useState<string | null>(null);
   const active = machines.filter((m) => m.status !== 'retired');
   const name = (id: string) => machines.find((m) => m.id === id)?.name ?? '';
 
@@ -213,7 +218,24 @@ function TodayTab() {
     <>
       <section className="section" aria-labelledby="status-title">
         <h2 id="status-title">{t('status.title')}</h2>
-        <MachineStatusBoard labId={lab.id} machines={machines} zone={lab.timezone} />
+        <MachineStatusBoard
+          labId={lab.id}
+          machines={machines}
+          zone={lab.timezone}
+          renderPower={(machine, power) => (
+            <>
+              <PowerReading power={power} />{' '}
+              <PowerOverride
+                labId={lab.id}
+                machineId={machine.id}
+                machineName={machine.name}
+                power={power}
+                onDone={setPowerMessage}
+              />
+            </>
+          )}
+        />
+        <StatusMessage message={powerMessage} />
       </section>
       <section className="section" aria-labelledby="day-title">
         <h2 id="day-title">{t('manage.dayTitle')}</h2>
@@ -403,6 +425,7 @@ export default function ManageArea() {
           <Route path="maintenance" element={<MaintenanceTab />} />
           <Route path="incidents" element={<IncidentsTab />} />
           <Route path="groups" element={<GroupsTab />} />
+          <Route path="devices" element={<DevicesTab />} />
           <Route path="settings" element={<SettingsTab />} />
         </Route>
       </Routes>
