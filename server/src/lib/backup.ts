@@ -206,6 +206,9 @@ export async function loadBackup(client: pg.Client, backup: ParsedBackup) {
   await client.query('set local session_replication_role = replica');
   for (const t of backup.tables) {
     const cols = t.columns.map(ident).join(', ');
+    // The backup is the whole truth of each table: rows the migrations seeded (the machine types)
+    // give way to the backup's own, which may have renamed or added to them.
+    await client.query(`delete from ${qualified(t.table)}`);
     for (let i = 0; i < t.rows.length; i += 500) {
       const batch = `[${t.rows.slice(i, i + 500).join(',')}]`;
       await client.query(`insert into ${qualified(t.table)} (${cols}) select ${cols} from json_populate_recordset(null::${qualified(t.table)}, $1::json)`, [batch]);
