@@ -11,7 +11,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import type { LabCache } from '../../lib/lab-cache.js';
-import { loadLabContext, openSessionHoldsUntil, type LabContext } from './booking-rules.js';
+import { openSessionHoldsUntil, type LabContext } from './booking-rules.js';
 import { createBookingRepository, type MachineRow } from './bookings.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -29,9 +29,15 @@ const clip = (d: Date, from: Date, to: Date) => (d < from ? from : d > to ? to :
  * Answers arrive serialized (UTF-8 JSON), as the cache keeps them: a kept answer is written to
  * every calendar that asks as the same bytes, with nothing built, encoded or copied again.
  */
-export function createAvailabilityService(deps: { db: Db; clock: Clock; answers: LabCache<Buffer>; labContexts: LabCache<LabContext> }) {
+export function createAvailabilityService(deps: {
+  db: Db;
+  clock: Clock;
+  answers: LabCache<Buffer>;
+  /** The lab's rules from the bookings' cache of them. */
+  labContext: (labId: string) => Promise<LabContext>;
+}) {
   const { answers: cache } = deps;
-  const labContext = (labId: string) => deps.labContexts.get(labId, labId, () => loadLabContext(deps.db, labId));
+  const { labContext } = deps;
   const repo = createBookingRepository(deps.db);
 
   async function busyOf(

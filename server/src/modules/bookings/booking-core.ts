@@ -1,5 +1,6 @@
 // What every part of the bookings module shares: the repository, the transitions, the lab
 // context cache and the transaction that turns the database's refusal of an overlap into an answer.
+import type { Booking } from '@fablab/shared';
 import { eq } from 'drizzle-orm';
 import type { AppConfig } from '../../config.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -14,7 +15,7 @@ import { inTransaction } from '../../lib/transaction.js';
 import { bookingConflict, isOverlapError, loadLabContext, type CertificationCheck, type LabContext } from './booking-rules.js';
 import { createBookingTransitions } from './booking-transitions.js';
 import { createBookingRepository, type MachineRow } from './bookings.repository.js';
-import type { Owner } from './booking-view.js';
+import { toApiBooking, type Owner } from './booking-view.js';
 import { notFound } from '../../lib/errors.js';
 import type { BookingRow } from './bookings.repository.js';
 
@@ -93,7 +94,18 @@ export function createBookingCore(deps: BookingServiceDeps) {
     return owners;
   }
 
-  return { ...deps, repo, transitions, transaction, labContext, lockMachines, ownersOf };
+  /** The lab's rules outside any transaction, from the cache (kept until the lab or its closures change). */
+  function cachedLabContext(labId: string): Promise<LabContext> {
+    return deps.labContexts.get(labId, labId, () => loadLabContext(db, labId));
+  }
+
+  /** Bookings as the API shows them, each with its owner's name (callers that may see names). */
+  async function viewWithOwners(rows: BookingRow[]): Promise<Booking[]> {
+    const owners = await ownersOf(rows);
+    return rows.map((r) => toApiBooking(r, owners.get(r.userId ?? '')));
+  }
+
+  return { ...deps, repo, transitions, transaction, labContext, cachedLabContext, lockMachines, viewWithOwners };
 }
 
 export type BookingCore = ReturnType<typeof createBookingCore>;

@@ -178,8 +178,7 @@ export function createBookingGroups(core: BookingCore) {
         });
         return updated;
       });
-      const owners = await core.ownersOf(rows);
-      return { cancelled: rows.map((r) => toApiBooking(r, owners.get(r.userId ?? ''))) };
+      return { cancelled: await core.viewWithOwners(rows) };
     },
   };
 }

@@ -41,7 +41,7 @@ export default fp(
       labContexts,
       certified: (db, q) => app.certifications.hasValid(db, q),
     });
-    app.decorate('bookings', { ...service, availability: createAvailabilityService({ db: app.db, clock: app.clock, answers, labContexts }) });
+    app.decorate('bookings', { ...service, availability: createAvailabilityService({ db: app.db, clock: app.clock, answers, labContext: service.labRules }) });
     app.jobs.register('expire-pending-bookings', (_app, now) => service.expirePending(now));
   },
   { name: 'bookings', dependencies: ['core', 'jobs', 'certifications'] },

@@ -10,7 +10,6 @@ import { createBookingCore, type BookingServiceDeps } from './booking-core.js';
 import { createBookingDecisions } from './booking-decisions.js';
 import { createBookingGroups } from './booking-groups.js';
 import { createBookingRequests } from './booking-requests.js';
-import { loadLabContext } from './booking-rules.js';
 import { bookingFor, toApiBooking, type Owner } from './booking-view.js';
 import type { BookingRow, BookingScope } from './bookings.repository.js';
 
@@ -69,11 +68,11 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** The API view; the owner's name only where given (callers the policy lets see it). */
     view: (row: BookingRow, owner?: Owner) => toApiBooking(row, owner),
     viewFor: (actor: Actor, row: BookingRow, owner?: Owner) => bookingFor(actor, row, owner),
-    ownersOf: core.ownersOf,
+    viewWithOwners: core.viewWithOwners,
     /** The lab's rules as bookings see them (opening hours, closures, settings), in a booking's transaction. */
     labContext: core.labContext,
     /** The same outside any transaction, from the cache (kept until the lab or its closures change). */
-    labRules: (labId: string) => deps.labContexts.get(labId, labId, () => loadLabContext(deps.db, labId)),
+    labRules: core.cachedLabContext,
   };
 }
 

@@ -125,10 +125,7 @@ export function createLabService(deps: LabServiceDeps) {
   }
 
   /** The bookings a change cancels, as the lab's manager (or an admin) who made it sees them. */
-  async function viewBookings(rows: BookingRow[]) {
-    const owners = await deps.bookings.ownersOf(rows);
-    return rows.map((b) => deps.bookings.view(b, owners.get(b.userId ?? '')));
-  }
+  const viewBookings = (rows: BookingRow[]) => deps.bookings.viewWithOwners(rows);
 
   /**
    * A change that cancels bookings. It locks the bookings it expects to cancel before the lab's row

@@ -100,10 +100,7 @@ export function createMaintenanceService(deps: MaintenanceServiceDeps) {
   const maySeeNames = (actor: Actor, row: { labId: string; userId: string | null }) => can(actor, 'person.see_name', row);
 
   /** The bookings a window cancels, as the lab's manager who made it sees them. */
-  async function viewBookings(rows: Parameters<typeof deps.bookings.view>[0][]) {
-    const owners = await deps.bookings.ownersOf(rows);
-    return rows.map((b) => deps.bookings.view(b, owners.get(b.userId ?? '')));
-  }
+  const viewBookings = (rows: Parameters<typeof deps.bookings.view>[0][]) => deps.bookings.viewWithOwners(rows);
 
   async function managedMachine(actor: Actor, machineId: string): Promise<MachineRow> {
     const machine = await deps.machines.find(machineId);
