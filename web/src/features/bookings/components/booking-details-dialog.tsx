@@ -9,11 +9,11 @@ import { FormError } from '../../../components/ui/states';
 import { saveBlob } from '../../../lib/api-client';
 import { useFormat } from '../../../lib/datetime';
 import { useNow } from '../../../lib/use-now';
-import { useCancelBooking } from '../api/cancel-booking';
 import { useCheckIn } from '../api/check-in';
 import { useUpdateBooking } from '../api/update-booking';
 import { BookingStatusBadge } from './booking-status';
 import { fromLocal, localParts, toMinutes, weekSpan } from './time-grid';
+import { CancelForm } from './cancel-dialog';
 import { choices, TimeRangeFields, useDayBusy } from './time-range-fields';
 
 export interface BookingContext {
@@ -171,6 +171,7 @@ function Details({
       {mode === 'cancel' && (
         <CancelForm
           booking={booking}
+          heading={t('myBookings.cancelTitle')}
           onBack={() => setMode('view')}
           onCancelled={() => {
             onClose();
@@ -305,38 +306,3 @@ function RescheduleForm({
   );
 }
 
-function CancelForm({
-  booking,
-  onBack,
-  onCancelled,
-}: {
-  booking: Booking;
-  onBack: () => void;
-  onCancelled: () => void;
-}) {
-  const { t } = useTranslation();
-  const cancel = useCancelBooking();
-  const [reason, setReason] = useState('');
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    cancel.mutate({ id: booking.id, reason: reason.trim() || undefined }, { onSuccess: onCancelled });
-  }
-  return (
-    <form className="form" onSubmit={submit} aria-label={t('myBookings.cancelTitle')}>
-      <h3>{t('myBookings.cancelTitle')}</h3>
-      <label className="field">
-        <span>{t('myBookings.cancelReason')}</span>
-        <input maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <FormError error={cancel.error} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onBack}>
-          {t('myBookings.keep')}
-        </button>
-        <button type="submit" className="button button-danger" disabled={cancel.isPending}>
-          {t('myBookings.confirmCancel')}
-        </button>
-      </div>
-    </form>
-  );
-}
