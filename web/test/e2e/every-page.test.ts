@@ -1,20 +1,24 @@
 // Every page of every role, on a desktop and on a phone: axe finds no critical or serious
 // violation, and the Vietnamese interface has no English in what a person reads or hears.
 import type { Lab, LabWithClosures, Machine } from '@fablab/shared';
+import { DateTime } from 'luxon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiGet, labsOf, machinesOf } from './helpers/api';
+import { apiGet, apiPost, apiToken, labsOf, machinesOf } from './helpers/api';
 import { axeSerious, type AxeViolation } from './helpers/axe';
 import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, SCREENSHOT_DIR, signIn } from './helpers/browser';
 import { englishIn, readableText, type Leak } from './helpers/language';
+import { freeWeekday, LAB_ZONE } from './helpers/dates';
 import { ACCOUNTS, pagesOf, settled, trackRequests, type Role } from './helpers/pages';
 import { startApp, type RunningApp } from './helpers/server';
 
 let app: RunningApp;
 let browser: Browser;
 let lab: Lab;
+/** A day on which the member has a booking, whatever today's demo data holds. */
+let bookedDay: string;
 /** Names the demo gives in English: they are data, not the interface. */
 const data: string[] = [
   'Walk-in',
@@ -42,6 +46,15 @@ beforeAll(async () => {
     const machines: Machine[] = await machinesOf(app.baseUrl, l.id);
     data.push(...machines.map((m) => m.name));
   }
+  const closures = (await apiGet<LabWithClosures>(app.baseUrl, `/labs/${lab.id}`)).closures;
+  bookedDay = freeWeekday(15, closures);
+  const bench = (await machinesOf(app.baseUrl, lab.id)).find((m) => !m.requiresApproval && !m.requiresCertification)!;
+  await apiPost(app.baseUrl, '/bookings', await apiToken(app.baseUrl, ACCOUNTS.member), {
+    machineId: bench.id,
+    start: DateTime.fromISO(`${bookedDay}T10:00`, { zone: LAB_ZONE }).toISO(),
+    end: DateTime.fromISO(`${bookedDay}T11:00`, { zone: LAB_ZONE }).toISO(),
+    purpose: 'personal_project',
+  });
 });
 
 afterAll(async () => {
@@ -69,7 +82,7 @@ for (const role of ROLES) {
       const inFlight = trackRequests(page);
       if (role !== 'visitor') await signIn(page, app.baseUrl, ACCOUNTS[role]);
       const results: Finding[] = [];
-      for (const target of pagesOf(role, lab.id)) {
+      for (const target of pagesOf(role, lab.id, bookedDay)) {
         await page.goto(`${app.baseUrl}${target.path}`);
         await settled(page, inFlight);
         if (target.then) {

@@ -83,10 +83,14 @@ test('a manager records a walk-in and adds a closure', async () => {
   const context = await newContext(browser, { viewport: DESKTOP });
   const page = await context.newPage();
   await signIn(page, app.baseUrl, 'manager.mechatronics@fablab.local');
-  await page.goto(`${app.baseUrl}/manage/${lab.id}/today`);
+  // A walk-in records what happened, so it must have ended: yesterday's early visit is in the past
+  // at any hour the test runs (today's 06:00 is not, before dawn in the lab's zone).
+  const yesterday = DateTime.now().setZone(LAB_ZONE).minus({ days: 1 }).toISODate()!;
+  await page.goto(`${app.baseUrl}/manage/${lab.id}/today?date=${yesterday}`);
   await page.getByRole('list', { name: 'Trạng thái máy lúc này' }).waitFor();
   await page.getByRole('button', { name: 'Ghi khách vãng lai', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Ghi lượt sử dụng không đặt trước' });
+  await dialog.getByLabel('Ngày', { exact: true }).fill(yesterday);
   await dialog.getByLabel('Bắt đầu').selectOption('06:00');
   await dialog.getByLabel('Giờ kết thúc').selectOption('06:45');
   await dialog.getByLabel('Khách không có tài khoản').check();

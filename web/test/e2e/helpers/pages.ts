@@ -19,7 +19,8 @@ export interface AppPage {
   name?: string;
 }
 
-export function pagesOf(role: Role, labId: string): AppPage[] {
+/** `bookedDay`: a day on which the member has a booking of their own, so its controls are looked at too. */
+export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[] {
   const lab = `/labs/${labId}`;
   const manage = `/manage/${labId}`;
   switch (role) {
@@ -31,6 +32,9 @@ export function pagesOf(role: Role, labId: string): AppPage[] {
         { path: lab },
         { path: `${lab}?view=week` },
         { path: `${lab}?view=agenda` },
+        ...(bookedDay
+          ? [{ path: `${lab}?view=agenda&date=${bookedDay}` }, { path: `${lab}?view=week&date=${bookedDay}` }]
+          : []),
         {
           path: lab,
           name: 'booking dialog',
