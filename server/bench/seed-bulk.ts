@@ -11,6 +11,7 @@
 // It refuses a database that already holds labs or accounts; --force empties EVERY table first.
 import {
   DEFAULT_LAB_SETTINGS,
+  GROUP_CATEGORY,
   monthBounds,
   openPeriodsOfDate,
   type Gender,
@@ -425,6 +426,7 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
         labId,
         bookingId: id,
         user: manager,
+        group: true,
         purpose: k.purpose,
         start: Math.min(k.start + rnd.int(0, 5) * MINUTE, now.getTime()),
         end: status === 'completed' ? k.end - rnd.int(0, 10) * MINUTE : null,
@@ -546,6 +548,8 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
     labId: string;
     bookingId: string;
     user: { id: string; category: MemberCategory; gender: Gender };
+    /** A class's session is the group's, not its manager's. */
+    group?: boolean;
     purpose: Purpose;
     start: number;
     end: number | null;
@@ -558,8 +562,8 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
       labId: s.labId,
       bookingId: s.bookingId,
       userId: s.user.id,
-      category: s.user.category,
-      gender: s.user.gender,
+      category: s.group ? GROUP_CATEGORY : s.user.category,
+      gender: s.group ? 'undisclosed' : s.user.gender,
       purpose: s.purpose,
       startAt: new Date(s.start),
       endAt: s.end === null ? null : new Date(s.end),

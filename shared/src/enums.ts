@@ -13,6 +13,15 @@ export const MEMBER_CATEGORIES = [
 ] as const;
 export type MemberCategory = (typeof MEMBER_CATEGORIES)[number];
 
+/**
+ * The category a class's or a series' bookings (and their usage) are reported in: a group, counted
+ * apart from makers, never in the category of the manager who booked them. The bookings' insert
+ * trigger (migration 0010) writes the same word.
+ */
+export const GROUP_CATEGORY = 'class_session';
+/** The categories the statistics break down by, in their order: the members' own, then groups. */
+export const REPORTED_CATEGORIES = [...MEMBER_CATEGORIES, GROUP_CATEGORY] as const;
+
 export const GENDERS = ['female', 'male', 'other', 'undisclosed'] as const;
 export type Gender = (typeof GENDERS)[number];
 
@@ -49,6 +58,12 @@ export const QUOTA_COUNTED_STATUSES = ['pending', 'approved', 'checked_in', 'com
 
 /** Bookings that were approved at some point; they count in booked hours. */
 export const APPROVED_STATUSES = ['approved', 'checked_in', 'completed', 'no_show'] as const satisfies readonly BookingStatus[];
+
+/**
+ * The longest a booking may be (a machine's `maxMinutes` is at most this). A check constraint holds
+ * every row to it, so a query for the bookings running in a window needs to look back no further.
+ */
+export const MAX_BOOKING_MINUTES = 10_080;
 
 export const MACHINE_STATUSES = ['available', 'out_of_service', 'retired'] as const;
 export type MachineStatus = (typeof MACHINE_STATUSES)[number];

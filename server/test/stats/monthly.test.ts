@@ -573,8 +573,9 @@ describe('monthly statistics', () => {
       'enterprise',
       'researcher',
       'community',
+      'class_session',
     ]);
-    // Bookings by the account's category; usage by the session's snapshot.
+    // Bookings and usage in the category recorded when they were made; a class's as a group.
     expect(byCategory.student).toEqual({
       category: 'student',
       ...fig(
@@ -597,16 +598,28 @@ describe('monthly statistics', () => {
       category: 'teacher',
       ...fig(
         {
-          bookings: 7, // bob: b2, b4, b5, b8; the manager's class bookings c1 ×2, c2
-          approved: 5,
+          bookings: 4, // bob: b2, b4, b5, b8 (the manager's class bookings are the class's)
+          approved: 3,
           rejected: 1,
-          cancelled: 1,
           noShows: 1,
-          noShowRate: 0.2, // 1 / (b2, b5, b8, c1 ×2)
-          bookedHours: 14, // b2 2 + b5 6 + b8 1 + c1 2 + 2 + b9 1
+          noShowRate: 0.3333, // 1 / (b2, b5, b8)
+          bookedHours: 10, // b2 2 + b5 6 + b8 1 + b9 1
           usedHours: 7, // s2 6 + s4 1
           uniqueMakers: 1,
           medianApprovalMinutes: 75, // 30, 120
+        },
+        'people',
+      ),
+    });
+    expect(byCategory.class_session).toEqual({
+      category: 'class_session',
+      ...fig(
+        {
+          bookings: 3, // c1 ×2, c2: never in the manager's category
+          approved: 2,
+          cancelled: 1,
+          noShowRate: 0,
+          bookedHours: 4, // c1 2 + 2
         },
         'people',
       ),
@@ -629,12 +642,12 @@ describe('monthly statistics', () => {
       utilization: null,
     });
     expect(byGender.male).toMatchObject({
-      bookings: 7,
-      bookedHours: 14,
+      bookings: 4,
+      bookedHours: 10,
       usedHours: 8,
       uniqueMakers: 2,
       newMembers: 0,
-      noShowRate: 0.2,
+      noShowRate: 0.3333,
     });
     expect(byGender.other).toEqual({ gender: 'other', ...fig({}, 'people') });
 

@@ -53,6 +53,14 @@ export const bookings = pgTable(
       enum: ['personal_project', 'startup_prototype', 'stem_class', 'training', 'research', 'enterprise_service'],
     }).notNull(),
     note: text('note'),
+    /**
+     * Who the member was when they booked: statistics read these, so a profile edit never
+     * rewrites a reported month. An insert trigger (migration 0010) fills them from the member's
+     * row, or GROUP_CATEGORY for a class's or series' booking. Null only on rows of accounts
+     * deleted outright before that migration.
+     */
+    category: text('category'),
+    gender: text('gender'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     decidedAt: instant('decided_at'),
@@ -85,6 +93,7 @@ export const bookings = pgTable(
       sql`${t.purpose} in ('personal_project', 'startup_prototype', 'stem_class', 'training', 'research', 'enterprise_service')`,
     ),
     check('bookings_times_check', sql`${t.endAt} > ${t.startAt} and ${t.occupiedUntil} >= ${t.endAt}`),
+    check('bookings_length_check', sql`${t.endAt} - ${t.startAt} <= interval '10080 minutes'`),
   ],
 );
 

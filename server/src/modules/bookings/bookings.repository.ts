@@ -1,4 +1,10 @@
-import { CANCELLABLE_STATUSES, QUOTA_COUNTED_STATUSES, SLOT_HOLDING_STATUSES, type BookingStatus } from '@fablab/shared';
+import {
+  CANCELLABLE_STATUSES,
+  MAX_BOOKING_MINUTES,
+  QUOTA_COUNTED_STATUSES,
+  SLOT_HOLDING_STATUSES,
+  type BookingStatus,
+} from '@fablab/shared';
 import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
@@ -52,6 +58,36 @@ const withOwner = {
 };
 
 export function createBookingRepository(db: DbOrTx) {
+  /**
+   * Seconds of the member's counted bookings in the lab that fall inside [from, to). No booking
+   * is longer than MAX_BOOKING_MINUTES (a check constraint), so the bookings running into the
+   * window started at most that long before it: one bounded range of the (user, start) index,
+   * whatever the member's history.
+   */
+  function bookedSecondsQuery(
+    q: { userId: string; labId: string; from: Date; to: Date; excludeId?: string },
+    tx: DbOrTx = db,
+  ) {
+    const conditions: SQL[] = [
+      eq(bookings.userId, q.userId),
+      eq(bookings.labId, q.labId),
+      inArray(bookings.status, [...QUOTA_COUNTED_STATUSES]),
+      lt(bookings.startAt, q.to),
+      gte(bookings.startAt, new Date(q.from.getTime() - MAX_BOOKING_MINUTES * 60_000)),
+      gt(bookings.endAt, q.from),
+    ];
+    if (q.excludeId) conditions.push(ne(bookings.id, q.excludeId));
+    return tx
+      .select({
+        seconds:
+          sql<number>`coalesce(sum(extract(epoch from (least(${bookings.endAt}, ${q.to.toISOString()}::timestamptz) - greatest(${bookings.startAt}, ${q.from.toISOString()}::timestamptz)))), 0)`.mapWith(
+            Number,
+          ),
+      })
+      .from(bookings)
+      .where(and(...conditions));
+  }
+
   return {
     /**
      * The machine, locked FOR NO KEY UPDATE until the transaction ends, before anything else a
@@ -137,28 +173,13 @@ export function createBookingRepository(db: DbOrTx) {
       await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
     },
 
-    /** Seconds of the member's counted bookings in the lab that fall inside [from, to). */
+    bookedSecondsQuery,
+
     async bookedSecondsBetween(
       q: { userId: string; labId: string; from: Date; to: Date; excludeId?: string },
       tx: DbOrTx = db,
     ): Promise<number> {
-      const conditions: SQL[] = [
-        eq(bookings.userId, q.userId),
-        eq(bookings.labId, q.labId),
-        inArray(bookings.status, [...QUOTA_COUNTED_STATUSES]),
-        lt(bookings.startAt, q.to),
-        gt(bookings.endAt, q.from),
-      ];
-      if (q.excludeId) conditions.push(ne(bookings.id, q.excludeId));
-      const [row] = await tx
-        .select({
-          seconds:
-            sql<number>`coalesce(sum(extract(epoch from (least(${bookings.endAt}, ${q.to.toISOString()}::timestamptz) - greatest(${bookings.startAt}, ${q.from.toISOString()}::timestamptz)))), 0)`.mapWith(
-              Number,
-            ),
-        })
-        .from(bookings)
-        .where(and(...conditions));
+      const [row] = await bookedSecondsQuery(q, tx);
       return row?.seconds ?? 0;
     },
 

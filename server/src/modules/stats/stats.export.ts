@@ -75,6 +75,7 @@ const SLUG_LABELS: Record<string, Record<Locale, string>> = {
   enterprise: { vi: 'Doanh nghiệp', en: 'Enterprise' },
   researcher: { vi: 'Nhà nghiên cứu', en: 'Researcher' },
   community: { vi: 'Cộng đồng', en: 'Community' },
+  class_session: { vi: 'Lớp học, nhóm', en: 'Class or group' },
   female: { vi: 'Nữ', en: 'Female' },
   male: { vi: 'Nam', en: 'Male' },
   other: { vi: 'Khác', en: 'Other' },

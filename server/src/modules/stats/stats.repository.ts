@@ -7,7 +7,7 @@
 // module's code. Each lab's rows of the month are reached through a LATERAL subquery on that lab's
 // bounds, fenced with OFFSET 0, so that they always come from the per-lab indexes: the planner,
 // unable to see how few rows a month holds, would otherwise scan whole tables.
-import { APPROVED_STATUSES, type Period } from '@fablab/shared';
+import { APPROVED_STATUSES, GROUP_CATEGORY, type Period } from '@fablab/shared';
 import type { Database } from '../../db/client.js';
 
 export type StatsDb = Pick<Database, 'query'>;
@@ -142,24 +142,21 @@ export async function bookingSums(
     `with ${cte},
     bk as materialized (
       select b.* from bounds x cross join lateral (
-        select b.lab_id, b.machine_id, b.user_id, b.purpose, b.status, b.start_at, true as counted,
+        select b.lab_id, b.machine_id, b.category, b.gender, b.purpose, b.status, b.start_at, true as counted,
           date_part('epoch', least(b.end_at, x.me) - b.start_at) as secs,
           case when b.approved_at >= b.created_at and b.decided_by is not null and b.decided_by is distinct from b.created_by
             then date_part('epoch', b.approved_at - b.created_at) / 60 end as approval_minutes
         from bookings b where b.lab_id = x.lab_id and b.start_at >= x.ms and b.start_at < x.me
         union all
-        select b.lab_id, b.machine_id, b.user_id, b.purpose, b.status, b.start_at, false,
+        select b.lab_id, b.machine_id, b.category, b.gender, b.purpose, b.status, b.start_at, false,
           date_part('epoch', least(b.end_at, x.me) - x.ms), null
         from bookings b
         where b.lab_id = x.lab_id and tstzrange(b.start_at, b.end_at, '[)') @> x.ms and b.start_at < x.ms
         offset 0
       ) b
     ),
-    people as materialized (
-      select u.id, u.category, u.gender from users u where u.id in (select user_id from bk)
-    ),
     fine as (
-      select bk.lab_id, bk.machine_id, p.category, p.gender, bk.purpose,
+      select bk.lab_id, bk.machine_id, bk.category, bk.gender, bk.purpose,
         (count(*) filter (where counted))::int as bookings,
         (count(*) filter (where counted and status in ${APPROVED}))::int as approved,
         (count(*) filter (where counted and status = 'rejected'))::int as rejected,
@@ -169,14 +166,13 @@ export async function bookingSums(
         (count(*) filter (where counted and (status in ('checked_in', 'completed', 'no_show')
           or (status = 'approved' and start_at <= ${at}::timestamptz))))::int as reached_start,
         coalesce(sum(secs) filter (where status in ${APPROVED}), 0)::float8 as booked_secs
-      from bk left join people p on p.id = bk.user_id
-      group by bk.lab_id, bk.machine_id, p.category, p.gender, bk.purpose
+      from bk
+      group by bk.lab_id, bk.machine_id, bk.category, bk.gender, bk.purpose
     ),
     decided as (
-      select bk.lab_id, bk.machine_id, m.type, p.category, p.gender, bk.purpose, bk.approval_minutes
+      select bk.lab_id, bk.machine_id, m.type, bk.category, bk.gender, bk.purpose, bk.approval_minutes
       from bk
       join machines m on m.id = bk.machine_id and m.requires_approval
-      left join people p on p.id = bk.user_id
       where bk.approval_minutes is not null
     )
     select 'sums' as kind, ${grouping(breakdowns)},
@@ -264,8 +260,10 @@ export async function usageSums(
     us as materialized (
       select c.lab_id, c.machine_id, m.type, m.status, c.category, c.gender, c.purpose, c.cs, c.ce,
         floor(date_part('epoch', c.cs) / 86400)::int as d0, ceil(date_part('epoch', c.ce) / 86400)::int - 1 as d1,
-        coalesce(c.user_id, case when nullif(btrim(c.guest_name), '') is not null
-          then md5('guest:' || lower(btrim(c.guest_name)))::uuid end) as maker
+        -- A class's use is counted as its participants, apart from makers.
+        case when c.category is distinct from ${params.add(GROUP_CATEGORY)} then coalesce(c.user_id,
+          case when nullif(btrim(c.guest_name), '') is not null
+          then md5('guest:' || lower(btrim(c.guest_name)))::uuid end) end as maker
       from (${sessions}) c
       join machines m on m.id = c.machine_id
       where c.ce > c.cs
@@ -327,7 +325,12 @@ export interface MeterSums extends Grouped {
  * boundary counts in each month for what it measured there. Sessions no switch measured have no
  * such rows and leave their breakdown rows without figures.
  */
-export async function meterSums(db: StatsDb, bounds: readonly LabBounds[], now: Date, breakdowns: boolean): Promise<MeterSums[]> {
+export async function meterSums(
+  db: StatsDb,
+  bounds: readonly LabBounds[],
+  now: Date,
+  breakdowns: boolean,
+): Promise<MeterSums[]> {
   const params = new Params();
   const cte = boundsCte(params, bounds);
   const sessions = monthSessions(params, now);
@@ -365,7 +368,7 @@ export interface NewMemberSums extends Grouped {
 
 /**
  * Member accounts created in a lab's month that booked (a booking starting in the month) or used
- * that lab in the month. Category and gender are the account's.
+ * that lab in the month, in the category and gender their bookings and sessions recorded.
  */
 export async function activeNewMembers(
   db: StatsDb,
@@ -384,16 +387,17 @@ export async function activeNewMembers(
       ) u
     ),
     act as (
-      select nu.lab_id, b.machine_id, b.purpose, nu.id as user_id, nu.category, nu.gender
+      select nu.lab_id, b.machine_id, b.purpose, nu.id as user_id,
+        coalesce(b.category, nu.category) as category, coalesce(b.gender, nu.gender) as gender
       from nu cross join lateral (
-        select b.machine_id, b.purpose from bookings b
+        select b.machine_id, b.purpose, b.category, b.gender from bookings b
         where b.user_id = nu.id and b.lab_id = nu.lab_id and b.start_at >= nu.ms and b.start_at < nu.me
         offset 0 -- keeps this a per-member index lookup instead of a hash join over the whole table
       ) b
       union all
-      select nu.lab_id, s.machine_id, s.purpose, nu.id, nu.category, nu.gender
+      select nu.lab_id, s.machine_id, s.purpose, nu.id, s.category, s.gender
       from nu cross join lateral (
-        select s.machine_id, s.purpose from usage_sessions s
+        select s.machine_id, s.purpose, s.category, s.gender from usage_sessions s
         where s.user_id = nu.id and s.lab_id = nu.lab_id
           and s.start_at < nu.me and coalesce(s.end_at, 'infinity'::timestamptz) > nu.ms
         offset 0

@@ -4,7 +4,7 @@
 // folds the grouped sums into rows and rounds at the very end.
 import {
   GENDERS,
-  MEMBER_CATEGORIES,
+  REPORTED_CATEGORIES,
   PURPOSES,
   TREND_MAX_MONTHS,
   commonZone,
@@ -359,7 +359,7 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
         rows.get('machine', m.id);
         rows.get('type', m.type);
       }
-      for (const c of MEMBER_CATEGORIES) rows.get('category', c);
+      for (const c of REPORTED_CATEGORIES) rows.get('category', c);
       for (const g of GENDERS) rows.get('gender', g);
       for (const p of PURPOSES) rows.get('purpose', p);
     }
@@ -499,7 +499,7 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
         rows.of(set).map((e) => e.key),
         known,
       ).map((key) => ({ key, figures: finish(rows.get(set, key)) }));
-    result.byCategory = keyed('category', MEMBER_CATEGORIES).map(({ key, figures }) => ({ category: key, ...figures }));
+    result.byCategory = keyed('category', REPORTED_CATEGORIES).map(({ key, figures }) => ({ category: key, ...figures }));
     result.byGender = keyed('gender', GENDERS).map(({ key, figures }) => ({ gender: key, ...figures }));
     result.byPurpose = keyed('purpose', PURPOSES).map(({ key, figures }) => ({ purpose: key, ...figures }));
     result.materials = materialRows

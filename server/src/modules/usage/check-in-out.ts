@@ -98,8 +98,9 @@ export function createCheckInOut(core: UsageCore) {
               labId: booking.labId,
               bookingId: booking.id,
               userId: booking.userId,
-              category: owner.category,
-              gender: owner.gender,
+              // The session is reported as its booking was (a class's is the group's).
+              category: booking.category ?? owner.category,
+              gender: booking.gender ?? owner.gender,
               purpose: booking.purpose,
               startAt: now,
               createdBy: actor.id,
