@@ -151,6 +151,34 @@ export const UpdateUserBody = Type.Object(
 );
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
+/** An account an administrator opens for someone, who then chooses a password through the invite link. */
+export const CreateUserBody = Type.Object(
+  {
+    email: Email,
+    fullName: FullName,
+    category: MemberCategorySchema,
+    role: Type.Optional(RoleSchema),
+    managedLabIds: Type.Optional(Type.Array(Uuid, { maxItems: 100 })),
+    locale: Type.Optional(LocaleSchema),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+/**
+ * A one-time link that sets an account's first password. `url` is only given to the administrator
+ * when the link was not mailed (no SMTP): a mailed link stays with its recipient.
+ */
+export const Invite = Type.Object({
+  url: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Instant,
+  mailed: Type.Boolean(),
+});
+export type Invite = Static<typeof Invite>;
+
+export const CreateUserResponse = Type.Object({ user: User, invite: Invite });
+export type CreateUserResponse = Static<typeof CreateUserResponse>;
+
 export const UserListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 200 })),

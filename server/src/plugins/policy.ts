@@ -82,6 +82,8 @@ export const RULES = {
   // Accounts and cards.
   'users.search': isRole('admin', 'manager'),
   'users.administer': isRole('admin'),
+  /** Open an account for someone and send them a link to choose its password. */
+  'users.invite': isRole('admin'),
   'card.assign': isRole('admin', 'manager'),
   'card.read': (a, r) => owns(a, r) || a.role === 'manager' || a.role === 'admin',
   'certification.read_others': isRole('admin', 'manager'),

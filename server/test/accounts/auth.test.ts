@@ -86,7 +86,8 @@ describe('accounts', () => {
     expect(patch.statusCode).toBe(200);
     expect(patch.json()).toMatchObject({ fullName: 'Võ Văn Kiệt', locale: 'en' });
     const noCurrent = await ctx.injectAs(user, { method: 'PATCH', url: '/api/me', payload: { password: 'a-brand-new-password' } });
-    expect(noCurrent.statusCode).toBe(422);
+    expect(noCurrent.statusCode).toBe(400);
+    expect(noCurrent.json().code).toBe('CURRENT_PASSWORD_REQUIRED');
     const changed = await ctx.injectAs(user, {
       method: 'PATCH',
       url: '/api/me',
@@ -104,7 +105,8 @@ describe('accounts', () => {
     expect(exp.json().account.fullName).toBe('Đỗ Thị Hoa');
     expect(exp.json().account.passwordHash).toBeUndefined();
     const wrong = await ctx.injectAs(user, { method: 'DELETE', url: '/api/me', payload: { currentPassword: 'wrong-password' } });
-    expect(wrong.statusCode).toBe(422);
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().code).toBe('WRONG_PASSWORD');
     const del = await ctx.injectAs(user, { method: 'DELETE', url: '/api/me', payload: { currentPassword: TEST_PASSWORD } });
     expect(del.statusCode).toBe(204);
     expect((await ctx.injectAs(user, { method: 'GET', url: '/api/me' })).statusCode).toBe(401);

@@ -97,6 +97,17 @@ const MATRIX: Record<string, Entry> = {
     expect: signedIn(204),
   },
   'GET /api/users': { build: async () => ({ url: '/api/users?q=Test' }), expect: s(401, 403, 403, 200, 200, 403, 200) },
+  'POST /api/users': {
+    build: async () => ({
+      url: '/api/users',
+      payload: { email: `invited-${randomUUID()}@example.test`, fullName: 'Phan Văn Mời', category: 'teacher' },
+    }),
+    expect: adminOnly(201),
+  },
+  'POST /api/users/:id/invite': {
+    build: async (w) => ({ url: `/api/users/${w.users.owner.id}/invite` }),
+    expect: adminOnly(200),
+  },
   'PATCH /api/users/:id': {
     build: async (w) => ({ url: `/api/users/${w.users.owner.id}`, payload: { role: 'member' } }),
     expect: adminOnly(200),

@@ -42,6 +42,7 @@ const EXPECTED: Record<Action, [boolean, boolean, boolean, boolean, boolean, boo
   'person.see_personal_data': [Y, Y, Y, Y, N, Y],
   'users.search': [N, N, Y, Y, N, Y],
   'users.administer': [N, N, N, N, N, Y],
+  'users.invite': [N, N, N, N, N, Y],
   'card.assign': [N, N, Y, Y, N, Y],
   'card.read': [N, Y, Y, Y, N, Y],
   'certification.read_others': [N, N, Y, Y, N, Y],

@@ -5,9 +5,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Loading } from '../components/ui/states';
 import { NotificationBell } from '../features/notifications/components/notification-bell';
 import { canSeeStats, useLogout, useSessionReset, useUpdateMe, useUser } from '../lib/auth';
-import { setLocale } from '../lib/i18n';
-
-const LOCALE_NAMES: Record<Locale, string> = { vi: 'Tiếng Việt', en: 'English' };
+import { LOCALE_NAMES, setLocale } from '../lib/i18n';
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -133,9 +131,10 @@ export function AppLayout() {
               <LanguageSwitch />
               {user ? (
                 <div className="account">
-                  <span className="account-name" title={user.email}>
+                  <NavLink to="/profile" className="account-name" title={user.email} onClick={() => setMenuOpen(false)}>
+                    <span className="visually-hidden">{t('nav.profile')}: </span>
                     {user.fullName}
-                  </span>
+                  </NavLink>
                   <button
                     type="button"
                     className="button button-small"

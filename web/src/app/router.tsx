@@ -6,7 +6,7 @@ import { AppLayout } from './layout';
 import { LabsPage } from './routes/labs-page';
 import { NotFoundPage, RouteErrorPage } from './routes/not-found-page';
 import { NotificationsPage } from './routes/notifications-page';
-import { ForgotPasswordPage, ResetPasswordPage } from './routes/password-reset-pages';
+import { ForgotPasswordPage, ResetPasswordPage, SetPasswordPage } from './routes/password-reset-pages';
 import { RegisterPage } from './routes/register-page';
 import { SignInPage } from './routes/sign-in-page';
 
@@ -17,6 +17,7 @@ const DashboardPage = lazy(() => import('./routes/dashboard-page'));
 const AdminArea = lazy(() => import('./routes/admin-area'));
 const AuditPage = lazy(() => import('./routes/audit-page'));
 const MachinePage = lazy(() => import('./routes/machine-page'));
+const ProfilePage = lazy(() => import('./routes/profile-page'));
 
 export const router = createBrowserRouter([
   {
@@ -28,9 +29,11 @@ export const router = createBrowserRouter([
       { path: 'register', element: <RegisterPage /> },
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
       { path: 'reset-password', element: <ResetPasswordPage /> },
+      { path: 'set-password', element: <SetPasswordPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
       { path: 'labs/:labId', element: <LabCalendarPage /> },
       { path: 'my', element: <MyBookingsPage /> },
+      { path: 'profile', element: <ProfilePage /> },
       { path: 'manage/*', element: <ManageArea /> },
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'admin/*', element: <AdminArea /> },

@@ -7,6 +7,9 @@ import vi from '../locales/vi.json';
 
 const KEY = 'fablab.locale';
 
+/** Each language by its own name, as a language switch offers them. */
+export const LOCALE_NAMES: Record<Locale, string> = { vi: 'Tiếng Việt', en: 'English' };
+
 function storedLocale(): Locale {
   try {
     const value = localStorage.getItem(KEY);

@@ -31,7 +31,8 @@ test('a new member is welcomed; deleting the account names a wrong password, the
   await screenshot(page, 'welcome-phone');
 
   await page.getByRole('button', { name: 'Menu' }).click();
-  await page.getByRole('link', { name: 'Lịch của tôi' }).click();
+  await page.getByRole('link', { name: 'Hồ sơ của tôi: Trần Thị Mai' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Hồ sơ của tôi' }).waitFor();
   await page.getByRole('button', { name: 'Xóa tài khoản' }).click();
   const dialog = page.getByRole('dialog', { name: 'Xóa tài khoản?' });
   await dialog.getByLabel('Mật khẩu hiện tại').fill('not-my-password');

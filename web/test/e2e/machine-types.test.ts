@@ -30,7 +30,7 @@ test('an admin adds a machine type and a manager picks it for a new machine', as
   const adminContext = await newContext(browser, { viewport: DESKTOP });
   const admin = await adminContext.newPage();
   await signIn(admin, app.baseUrl, 'admin@fablab.local');
-  await admin.getByRole('link', { name: 'Quản trị' }).click();
+  await admin.getByRole('link', { name: 'Quản trị', exact: true }).click();
   await admin.getByRole('navigation', { name: 'Các mục quản trị' }).getByRole('link', { name: 'Loại máy' }).click();
   await admin.getByRole('heading', { level: 2, name: 'Loại máy' }).waitFor();
   // The known types are there already, with their Vietnamese names.

@@ -123,7 +123,7 @@ test('an admin adds a lab and makes a member a lab manager', async () => {
   const context = await newContext(browser, { viewport: DESKTOP });
   const page = await context.newPage();
   await signIn(page, app.baseUrl, 'admin@fablab.local');
-  await page.getByRole('link', { name: 'Quản trị' }).click();
+  await page.getByRole('link', { name: 'Quản trị', exact: true }).click();
   await page.getByRole('button', { name: 'Thêm phòng lab' }).click();
   await page.getByLabel('Tên tiếng Việt').fill('Phòng thí nghiệm chế tạo Đại học Quốc tế Miền Đông');
   await page.getByLabel('Tên tiếng Anh').fill('Fab Lab at Eastern International University');

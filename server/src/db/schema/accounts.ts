@@ -87,13 +87,24 @@ export const certifications = pgTable(
   (t) => [index('certifications_user_idx').on(t.userId, t.labId, t.machineType)],
 );
 
-export const passwordResets = pgTable('password_resets', {
-  id: id(),
-  userId: uuid('user_id')
-    .notNull()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  tokenHash: text('token_hash').notNull().unique(),
-  expiresAt: instant('expires_at').notNull(),
-  usedAt: instant('used_at'),
-  createdAt: createdAt(),
-});
+/** Single-use set-password links: a reset the member asked for, or an administrator's invite. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['reset', 'invite'] })
+      .notNull()
+      .default('reset'),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('password_resets_kind_check', sql`${t.kind} in ('reset', 'invite')`),
+    index('password_resets_user_idx').on(t.userId, t.kind),
+  ],
+);

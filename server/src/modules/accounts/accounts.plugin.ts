@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 export default fp(
   async function accountsPlugin(app: FastifyInstance) {
-    app.decorate('accounts', createAccountService({ ...coreOf(app), bookings: app.bookings }));
+    app.decorate('accounts', createAccountService({ ...coreOf(app), bookings: app.bookings, passwordLinks: app.passwordLinks }));
   },
-  { name: 'accounts', dependencies: ['core', 'bookings'] },
+  { name: 'accounts', dependencies: ['core', 'bookings', 'notifications'] },
 );

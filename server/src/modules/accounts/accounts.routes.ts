@@ -1,5 +1,7 @@
 import {
   AuthResponse,
+  CreateUserBody,
+  CreateUserResponse,
   DeleteMeBody,
   ErrorResponse,
   ListOf,
@@ -64,14 +66,30 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /**
+   * A change that asks for the current password counts a wrong one as a failed sign-in of the
+   * account: a stolen session must not become a way to guess the password without limit.
+   */
+  async function withCurrentPassword<T>(request: FastifyRequest, run: () => Promise<T>): Promise<T> {
+    const email = service.normalizeEmail(request.actor.email);
+    await app.throttle.signIn.guard(email, request);
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'WRONG_PASSWORD') await app.throttle.signIn.failed(email, request);
+      throw err;
+    }
+  }
+
   app.patch(
     '/me',
     {
       preHandler: app.authenticate,
-      schema: { summary: 'Change the signed-in account', operationId: 'updateMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: UpdateMeBody, response: { 200: User, ...errors } },
+      schema: { summary: 'Change the signed-in account (its password with the current one)', operationId: 'updateMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: UpdateMeBody, response: { 200: User, ...errors } },
     },
     async (request) => {
-      const row = await service.updateMe(request.actor.id, request.body);
+      const update = () => service.updateMe(request.actor.id, request.body);
+      const row = request.body.password !== undefined ? await withCurrentPassword(request, update) : await update();
       return service.apiUser(row);
     },
   );
@@ -93,7 +111,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { summary: 'Delete (anonymise) the signed-in account', operationId: 'deleteMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: DeleteMeBody, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
-      await service.deleteMe(request.actor.id, request.body.currentPassword);
+      await withCurrentPassword(request, () => service.deleteMe(request.actor.id, request.body.currentPassword));
       return reply.status(204).send(null);
     },
   );
@@ -107,6 +125,40 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { q, role, limit = 50, offset = 0 } = request.query;
       return service.list({ q, role }, { limit, offset });
+    },
+  );
+
+  app.post(
+    '/users',
+    {
+      preHandler: app.requireAllowed('users.invite'),
+      schema: { summary: 'Open an account and invite its owner to choose a password', operationId: 'createUser',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        body: CreateUserBody,
+        response: { 201: CreateUserResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { user, invite } = await service.createUser(request.actor.id, request.body);
+      return reply.status(201).send({ user: await service.apiUser(user), invite });
+    },
+  );
+
+  app.post(
+    '/users/:id/invite',
+    {
+      preHandler: app.requireAllowed('users.invite'),
+      schema: { summary: 'Make a new invite link for an account (the older ones stop working)', operationId: 'inviteUser',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ id: Uuid }),
+        response: { 200: CreateUserResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const { user, invite } = await service.reinvite(request.actor.id, request.params.id);
+      return { user: await service.apiUser(user), invite };
     },
   );
 

@@ -1,21 +1,15 @@
-import type { RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
-import { randomUUID } from 'node:crypto';
+import type { CreateUserBody, Invite, RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
 import type { FastifyInstance } from 'fastify';
-import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
+import type { DbOrTx } from '../../db/client.js';
+import { revokedCredentials } from '../../lib/credentials.js';
+import { DomainError, badRequest, conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js';
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { inTransaction } from '../../lib/transaction.js';
 import type { Core } from '../../plugins/core.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
 
-/**
- * The columns that end every credential an account has handed out: sign-in tokens carry the
- * version, and a calendar-feed URL is the token itself. Written on a password change (however it
- * is made), on disabling and on deletion; a new feed URL is made on the next request for one.
- */
-export function revokedCredentials(): { tokenVersion: string; calendarToken: null; labsCalendarToken: null } {
-  return { tokenVersion: randomUUID(), calendarToken: null, labsCalendarToken: null };
-}
+export { revokedCredentials };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -41,7 +35,18 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
 
 export interface AccountServiceDeps extends Core {
   bookings: FastifyInstance['bookings'];
+  passwordLinks: Pick<FastifyInstance['passwordLinks'], 'issueInvite'>;
 }
+
+/** The current password, asked again before a change that takes the account (password, deletion). */
+async function checkCurrentPassword(row: UserRow, currentPassword: string | undefined): Promise<void> {
+  if (!currentPassword) throw badRequest('CURRENT_PASSWORD_REQUIRED', 'Give the current password to change it');
+  if (!(await verifyPassword(currentPassword, row.passwordHash ?? DUMMY_HASH))) {
+    throw forbidden('The current password is wrong', 'WRONG_PASSWORD');
+  }
+}
+
+const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this email already exists');
 
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, clock, audit } = deps;
@@ -56,6 +61,18 @@ export function createAccountService(deps: AccountServiceDeps) {
     const row = await repo.findById(id);
     if (!row || row.deletedAt) throw notFound('User');
     return row;
+  }
+
+  /** Only labs that exist; a manager's labs are replaced by these. */
+  async function setManagedLabs(userId: string, labIds: string[], tx: DbOrTx): Promise<string[]> {
+    const ids = [...new Set(labIds)];
+    if ((await repo.existingLabIds(ids, tx)).length !== ids.length) throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
+    await repo.setManagedLabs(userId, ids, tx);
+    return ids;
+  }
+
+  function invite(tx: DbOrTx, row: UserRow): Promise<Invite> {
+    return deps.passwordLinks.issueInvite(tx, { id: row.id, email: row.email!, fullName: row.fullName, locale: row.locale });
   }
 
   return {
@@ -86,9 +103,63 @@ export function createAccountService(deps: AccountServiceDeps) {
           guardianConsentAt: body.under16 ? clock.now() : null,
         });
       } catch (err) {
-        if (sqlState(err) === '23505') throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
+        if (sqlState(err) === '23505') throw emailTaken();
         throw err;
       }
+    },
+
+    /**
+     * An administrator opens an account for someone, without a password: its owner chooses one
+     * through the invite link, which the answer carries when it could not be mailed.
+     */
+    async createUser(actorId: string, body: CreateUserBody): Promise<{ user: UserRow; invite: Invite }> {
+      const email = normalizeEmail(body.email);
+      const role = body.role ?? 'member';
+      try {
+        return await inTransaction(db, async (tx) => {
+          const row = await repo.insert(
+            {
+              email,
+              passwordHash: null,
+              fullName: body.fullName.trim(),
+              category: body.category,
+              role,
+              locale: body.locale ?? 'vi',
+            },
+            tx,
+          );
+          // Labs are managed by managers only; others' would lie in wait for a later promotion.
+          const managedLabIds = role === 'manager' ? await setManagedLabs(row.id, body.managedLabIds ?? [], tx) : [];
+          const sent = await invite(tx, row);
+          await audit.write(tx, {
+            actorId,
+            action: 'account.create',
+            entityType: 'account',
+            entityId: row.id,
+            details: { role, managedLabIds, inviteMailed: sent.mailed },
+          });
+          return { user: row, invite: sent };
+        });
+      } catch (err) {
+        if (sqlState(err) === '23505') throw emailTaken();
+        throw err;
+      }
+    },
+
+    /** A new invite link for the account (its older ones stop working): one that expired or was lost. */
+    async reinvite(actorId: string, userId: string): Promise<{ user: UserRow; invite: Invite }> {
+      const row = await mustFind(userId);
+      return inTransaction(db, async (tx) => {
+        const sent = await invite(tx, row);
+        await audit.write(tx, {
+          actorId,
+          action: 'account.invite',
+          entityType: 'account',
+          entityId: row.id,
+          details: { inviteMailed: sent.mailed },
+        });
+        return { user: row, invite: sent };
+      });
     },
 
     /** The same answer, in about the same time, whether or not the email exists. */
@@ -112,14 +183,17 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (body.phone !== undefined) values.phone = body.phone || null;
       if (body.locale !== undefined) values.locale = body.locale;
       if (body.password !== undefined) {
-        if (!body.currentPassword || !(await verifyPassword(body.currentPassword, row.passwordHash ?? DUMMY_HASH))) {
-          throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
-        }
+        await checkCurrentPassword(row, body.currentPassword);
         values.passwordHash = await hashPassword(body.password);
         Object.assign(values, revokedCredentials());
       }
       if (Object.keys(values).length === 0) return row;
-      return (await repo.update(userId, values)) as UserRow;
+      if (body.password === undefined) return (await repo.update(userId, values)) as UserRow;
+      return inTransaction(db, async (tx) => {
+        const updated = (await repo.update(userId, values, tx)) as UserRow;
+        await audit.write(tx, { actorId: userId, action: 'account.password_change', entityType: 'account', entityId: userId });
+        return updated;
+      });
     },
 
     /** Everything the system holds about the member (Decree 13/2023/ND-CP). */
@@ -140,9 +214,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     /** Anonymises the account; statistics keep anonymous counts (category and gender stay). */
     async deleteMe(userId: string, currentPassword: string): Promise<void> {
       const row = await mustFind(userId);
-      if (!(await verifyPassword(currentPassword, row.passwordHash ?? DUMMY_HASH))) {
-        throw unprocessable('INVALID_CREDENTIALS', 'The current password is wrong');
-      }
+      await checkCurrentPassword(row, currentPassword);
       const now = clock.now();
       await inTransaction(db, async (tx) => {
         // The member's row first: a booking being made for them locks it too, so either it commits
@@ -197,11 +269,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           Object.assign(values, revokedCredentials());
         }
         const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
-        if (body.managedLabIds !== undefined) {
-          const ids = [...new Set(body.managedLabIds)];
-          if ((await repo.existingLabIds(ids, tx)).length !== ids.length) throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
-          await repo.setManagedLabs(userId, ids, tx);
-        }
+        if (body.managedLabIds !== undefined) await setManagedLabs(userId, body.managedLabIds, tx);
         await audit.write(tx, {
           actorId,
           action: 'account.update',

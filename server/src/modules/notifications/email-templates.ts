@@ -329,3 +329,42 @@ export function renderPasswordResetEmail(input: {
   });
   return { subject: words.subject, text, html };
 }
+
+/** An administrator opened an account for the recipient (or sends a new invite): a link to choose its password. */
+export function renderInviteEmail(input: {
+  locale: Locale;
+  recipientName: string;
+  email: string;
+  link: string;
+  validMinutes: number;
+}): EmailContent {
+  const l = LABELS[input.locale];
+  const words =
+    input.locale === 'vi'
+      ? {
+          subject: 'Tài khoản FabLab Bình Dương của bạn',
+          opened: `Quản trị viên FabLab Bình Dương mời bạn đặt mật khẩu cho tài khoản dùng email ${input.email}. Mở liên kết sau để chọn mật khẩu, rồi đăng nhập bằng email này:`,
+          once: `Liên kết chỉ dùng được một lần và hết hạn sau ${durationWords(input.validMinutes, 'vi')}. Khi hết hạn, hãy nhờ quản trị viên gửi lời mời mới.`,
+          ignore: 'Nếu bạn không biết vì sao nhận được email này, hãy bỏ qua nó.',
+          button: 'Đặt mật khẩu',
+        }
+      : {
+          subject: 'Your FabLab Binh Duong account',
+          opened: `An administrator of FabLab Binh Duong invites you to choose the password of your account, which uses the email ${input.email}. Open this link to choose it, then sign in with this email:`,
+          once: `The link works once and expires in ${durationWords(input.validMinutes, 'en')}. Once it has, ask the administrator for a new invitation.`,
+          ignore: 'If you do not know why you received this email, ignore it.',
+          button: 'Choose my password',
+        };
+  const text = [l.hello(input.recipientName), '', words.opened, '', input.link, '', words.once, words.ignore, '', '--', l.footer].join(
+    '\n',
+  );
+  const html = htmlEmail({
+    lang: input.locale,
+    paragraphs: [l.hello(input.recipientName), words.opened],
+    details: [],
+    notes: [words.once, words.ignore],
+    link: { url: input.link, label: words.button },
+    footer: l.footer,
+  });
+  return { subject: words.subject, text, html };
+}

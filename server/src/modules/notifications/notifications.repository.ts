@@ -5,6 +5,7 @@ import { notifications, outbox, passwordResets, users } from '../../db/schema/in
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewPasswordResetRow = typeof passwordResets.$inferInsert;
+export type PasswordLinkKind = (typeof passwordResets.$inferSelect)['kind'];
 export type NewOutboxRow = typeof outbox.$inferInsert;
 
 export function createNotificationRepository(db: DbOrTx) {
@@ -79,13 +80,28 @@ export function createNotificationRepository(db: DbOrTx) {
       await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
     },
 
-    /** How many of the account's reset links are unused and unexpired at `now`. */
-    async liveResetCount(userId: string, now: Date, tx: DbOrTx = db): Promise<number> {
+    /** How many of the account's links of this kind are unused and unexpired at `now`. */
+    async liveResetCount(userId: string, kind: PasswordLinkKind, now: Date, tx: DbOrTx = db): Promise<number> {
       const [live] = await tx
         .select({ n: count() })
         .from(passwordResets)
-        .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)));
+        .where(
+          and(
+            eq(passwordResets.userId, userId),
+            eq(passwordResets.kind, kind),
+            isNull(passwordResets.usedAt),
+            gt(passwordResets.expiresAt, now),
+          ),
+        );
       return live?.n ?? 0;
+    },
+
+    /** Ends (marks used at `now`) the account's unused links of this kind. */
+    async endResets(userId: string, kind: PasswordLinkKind, now: Date, tx: DbOrTx = db): Promise<void> {
+      await tx
+        .update(passwordResets)
+        .set({ usedAt: now })
+        .where(and(eq(passwordResets.userId, userId), eq(passwordResets.kind, kind), isNull(passwordResets.usedAt)));
     },
 
     async insertReset(values: NewPasswordResetRow, tx: DbOrTx = db): Promise<void> {
@@ -96,13 +112,17 @@ export function createNotificationRepository(db: DbOrTx) {
       await tx.insert(outbox).values(values);
     },
 
-    /** Uses the reset link with this hash if it is live at `now`; whose it was, or undefined. */
-    async useReset(tokenHash: string, now: Date, tx: DbOrTx = db): Promise<{ userId: string } | undefined> {
+    /** Uses the link with this hash if it is live at `now`; whose and which kind it was, or undefined. */
+    async useReset(
+      tokenHash: string,
+      now: Date,
+      tx: DbOrTx = db,
+    ): Promise<{ userId: string; kind: PasswordLinkKind } | undefined> {
       const [row] = await tx
         .update(passwordResets)
         .set({ usedAt: now })
         .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
-        .returning({ userId: passwordResets.userId });
+        .returning({ userId: passwordResets.userId, kind: passwordResets.kind });
       return row;
     },
 

@@ -18,7 +18,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import livePlugin from '../../plugins/live.js';
 import { createEmailComposer } from './email-composer.js';
 import { createEmailDelivery } from './email-delivery.js';
-import { createPasswordResetService } from './password-reset.service.js';
 import { runBookingReminders } from './reminders.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse };
@@ -31,14 +30,7 @@ const DELIVERY_INTERVAL_MS = 5_000;
 const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
   const service = app.notifications;
-  const resets = createPasswordResetService({
-    db: app.db,
-    clock: app.clock,
-    publicUrl: config.publicUrl,
-    emailEnabled: Boolean(config.smtpUrl),
-    audit: app.audit,
-    accounts: app.accounts,
-  });
+  const resets = app.passwordLinks;
 
   // ---------- background work ----------
   const offsets = config.reminderOffsetsMinutes?.length
@@ -164,7 +156,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset/confirm',
     {
-      schema: { summary: 'Set a new password with a reset link', operationId: 'confirmPasswordReset',
+      schema: { summary: 'Set a new password with a reset or invite link', operationId: 'confirmPasswordReset',
         tags: ['accounts'],
         body: PasswordResetConfirmBody,
         response: { 204: Type.Null(), ...errors },

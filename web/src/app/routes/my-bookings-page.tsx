@@ -1,18 +1,16 @@
 import { useTranslation } from 'react-i18next';
-import { useState } from 'react';
 import { Link } from 'react-router';
-import { ErrorState, Loading, StatusMessage } from '../../components/ui/states';
+import { ErrorState, Loading } from '../../components/ui/states';
 import { MyBookingList } from '../../features/bookings/components/my-booking-list';
-import { MyDataCard } from '../../features/account/components/my-data-card';
 import { CalendarFeedCard } from '../../features/calendar-feed/components/calendar-feed-card';
 import { MyCertifications } from '../../features/certifications/components/my-certifications';
 import { MyCards } from '../../features/devices/components/my-cards';
-import { RequireAuth, useLogout, useUser } from '../../lib/auth';
+import { RequireAuth, useUser } from '../../lib/auth';
 import { useNames } from '../../lib/names';
 import { ForbiddenPage } from './not-found-page';
 import { useMachineLookup } from './use-machine-lookup';
 
-function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
+function MyBookingsContent() {
   const { t } = useTranslation();
   const { data: user } = useUser();
   const names = useNames();
@@ -26,6 +24,8 @@ function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
         <h1>{t('myBookings.title')}</h1>
         <p className="lead">
           <Link to="/notifications">{t('myBookings.seeNotifications')}</Link>
+          {' · '}
+          <Link to="/profile">{t('myBookings.seeProfile')}</Link>
         </p>
       </div>
       <MyBookingList lookup={lookup.lookup} />
@@ -38,38 +38,15 @@ function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
         />
         <MyCards />
         <CalendarFeedCard />
-        <MyDataCard onDeleted={onDeleted} />
       </div>
     </>
   );
 }
 
-/** Said once the account is gone (the session ends with it, so no guard stands here). */
-function AccountDeleted() {
-  const { t } = useTranslation();
-  return (
-    <section className="narrow card">
-      <h1>{t('account.deletedTitle')}</h1>
-      <StatusMessage message={t('account.deleted')} />
-      <p>
-        <Link to="/">{t('nav.labs')}</Link>
-      </p>
-    </section>
-  );
-}
-
 export default function MyBookingsPage() {
-  const logout = useLogout();
-  const [deleted, setDeleted] = useState(false);
-  if (deleted) return <AccountDeleted />;
   return (
     <RequireAuth fallback={<Loading />} forbidden={<ForbiddenPage />}>
-      <MyBookingsContent
-        onDeleted={() => {
-          setDeleted(true);
-          logout();
-        }}
-      />
+      <MyBookingsContent />
     </RequireAuth>
   );
 }

@@ -37,3 +37,29 @@ export function ResetPasswordPage() {
     </section>
   );
 }
+
+/** Where an administrator's invite leads: the new account's owner chooses its password. */
+export function SetPasswordPage() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const token = params.get('token') ?? '';
+  return (
+    <section className="narrow card">
+      <h1>{t('invite.title')}</h1>
+      <p>{t('invite.intro')}</p>
+      {token ? (
+        <ResetPasswordForm
+          token={token}
+          saveLabel={t('invite.save')}
+          onDone={() => void navigate('/sign-in?password=set', { replace: true })}
+        />
+      ) : (
+        <p className="form-error" role="alert">
+          {t('errors.INVALID_TOKEN')}
+        </p>
+      )}
+      <p className="muted small">{t('invite.expired')}</p>
+    </section>
+  );
+}

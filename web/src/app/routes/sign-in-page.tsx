@@ -23,6 +23,11 @@ export function SignInPage() {
           {t('passwordReset.done')}
         </p>
       )}
+      {params.get('password') === 'set' && (
+        <p className="feedback feedback-ok" role="status">
+          {t('invite.done')}
+        </p>
+      )}
       <SignInForm onSignedIn={() => void navigate(next, { replace: true })} />
       <p>
         <Link to="/forgot-password">{t('passwordReset.forgotLink')}</Link>

@@ -30,8 +30,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 
 /**
  * The refusal of a form's submit, read out when it appears. `codes` gives a form its own words
- * for a code that means something narrower there (INVALID_CREDENTIALS on a form that asks only
- * for the current password: the password is wrong, there is no email to be wrong).
+ * for a code that means something narrower there than the general words for it say.
  */
 export function FormError({ error, codes }: { error: unknown; codes?: Partial<Record<string, string>> }) {
   const message = useErrorMessage();

@@ -25,7 +25,14 @@ export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[
   const manage = `/manage/${labId}`;
   switch (role) {
     case 'visitor':
-      return [{ path: '/' }, { path: '/sign-in' }, { path: '/register' }, { path: '/forgot-password' }, { path: lab }];
+      return [
+        { path: '/' },
+        { path: '/sign-in' },
+        { path: '/register' },
+        { path: '/forgot-password' },
+        { path: '/set-password?token=not-a-real-token' },
+        { path: lab },
+      ];
     case 'member':
       return [
         { path: '/' },
@@ -47,6 +54,7 @@ export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[
           },
         },
         { path: '/my' },
+        { path: '/profile' },
         { path: '/notifications' },
         { path: '/no-such-page' },
       ];
@@ -63,6 +71,7 @@ export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[
         { path: `/audit?labId=${labId}` },
         { path: lab },
         { path: '/my' },
+        { path: '/profile' },
       ];
     case 'department':
       return [
@@ -76,6 +85,15 @@ export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[
       return [
         { path: '/admin' },
         { path: '/admin/users' },
+        {
+          path: '/admin/users',
+          name: 'create-account dialog',
+          then: async (page) => {
+            await page.getByRole('button', { name: /^(Tạo tài khoản|Create account)$/ }).click();
+            await page.getByRole('dialog').waitFor();
+          },
+        },
+        { path: '/profile' },
         { path: '/audit' },
         { path: '/dashboard' },
         { path: '/manage' },

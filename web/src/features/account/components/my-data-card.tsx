@@ -48,7 +48,7 @@ export function MyDataCard({ onDeleted }: { onDeleted: () => void }) {
               onChange={(e) => setPassword(e.target.value)}
             />
           </label>
-          <FormError error={remove.error} codes={{ INVALID_CREDENTIALS: t('account.wrongPassword') }} />
+          <FormError error={remove.error} />
           <div className="form-actions">
             <button type="button" className="button" onClick={() => setAsking(false)}>
               {t('common.cancel')}

@@ -6,7 +6,15 @@ import { useConfirmPasswordReset } from '../api/confirm-password-reset';
 const MIN_PASSWORD = 10;
 const MAX_PASSWORD = 200;
 
-export function ResetPasswordForm({ token, onDone }: { token: string; onDone: () => void }) {
+export function ResetPasswordForm({
+  token,
+  onDone,
+  saveLabel,
+}: {
+  token: string;
+  onDone: () => void;
+  saveLabel?: string;
+}) {
   const { t } = useTranslation();
   const confirm = useConfirmPasswordReset();
   const [password, setPassword] = useState('');
@@ -44,7 +52,7 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone: ()
       )}
       <FormError error={confirm.error} />
       <button type="submit" className="button button-primary" disabled={confirm.isPending}>
-        {confirm.isPending ? t('common.saving') : t('passwordReset.save')}
+        {confirm.isPending ? t('common.saving') : (saveLabel ?? t('passwordReset.save'))}
       </button>
     </form>
   );

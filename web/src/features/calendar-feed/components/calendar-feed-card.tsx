@@ -1,39 +1,8 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CopyField } from '../../../components/ui/copy-field';
 import { ErrorState, FormError, Loading } from '../../../components/ui/states';
 import { useCalendarFeed } from '../api/get-calendar-feed';
 import { useRegenerateCalendarFeed } from '../api/regenerate-calendar-feed';
-
-function CopyField({ label, value }: { label: string; value: string }) {
-  const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 3000);
-    } catch {
-      // No clipboard permission (plain http, old browser): the field is selectable instead.
-      setCopied(false);
-    }
-  }
-  return (
-    <div className="field">
-      <label className="field">
-        <span>{label}</span>
-        <input className="feed-url" readOnly value={value} onFocus={(e) => e.target.select()} />
-      </label>
-      <div className="list-item-actions">
-        <button type="button" className="button button-small" onClick={() => void copy()}>
-          {t('feed.copy')}
-        </button>
-        <span role="status" className="muted small">
-          {copied ? t('common.copied') : ''}
-        </span>
-      </div>
-    </div>
-  );
-}
 
 export function CalendarFeedCard() {
   const { t } = useTranslation();
@@ -47,8 +16,10 @@ export function CalendarFeedCard() {
       {feed.isError && <ErrorState error={feed.error} onRetry={() => void feed.refetch()} />}
       {feed.data && (
         <div className="form">
-          <CopyField label={t('feed.mine')} value={feed.data.url} />
-          {feed.data.labsUrl && <CopyField label={t('feed.labs')} value={feed.data.labsUrl} />}
+          <CopyField label={t('feed.mine')} value={feed.data.url} copyLabel={t('feed.copy')} />
+          {feed.data.labsUrl && (
+            <CopyField label={t('feed.labs')} value={feed.data.labsUrl} copyLabel={t('feed.copy')} />
+          )}
           <FormError error={regenerate.error} />
           <div className="list-item-actions">
             <button

@@ -1,5 +1,5 @@
-// Accounts and roles, for administrators: who manages which lab, who is disabled, and a
-// temporary password for someone locked out.
+// Accounts and roles, for administrators: new accounts with an invite to choose a password, who
+// manages which lab, who is disabled, and a new invite or a temporary password for someone locked out.
 import { ROLES, type Lab, type Role, type User } from '@fablab/shared';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,10 @@ import { Dialog } from '../../../components/ui/dialog';
 import { PagedTable } from '../../../components/ui/paged-table';
 import { Badge, FormError } from '../../../components/ui/states';
 import { useUsers } from '../api/get-users';
+import { useInviteUser } from '../api/invite-user';
 import { useUpdateUser } from '../api/update-user';
+import { CreateUserForm } from './create-user-form';
+import { InviteResult } from './invite-result';
 
 const PAGE = 50;
 
@@ -20,6 +23,7 @@ interface Props {
 function EditUserForm({ user, labs, labName, currentUserId, onDone }: Props & { user: User; onDone: () => void }) {
   const { t } = useTranslation();
   const update = useUpdateUser();
+  const invite = useInviteUser();
   const [role, setRole] = useState<Role>(user.role);
   const [managed, setManaged] = useState<string[]>(user.managedLabIds);
   const [disabled, setDisabled] = useState(user.disabled);
@@ -76,6 +80,21 @@ function EditUserForm({ user, labs, labName, currentUserId, onDone }: Props & { 
         <input type="checkbox" checked={disabled} disabled={self} onChange={(e) => setDisabled(e.target.checked)} />
         <span>{t('users.disabled')}</span>
       </label>
+      <div className="field">
+        <div className="list-item-actions">
+          <button
+            type="button"
+            className="button button-small"
+            disabled={invite.isPending}
+            onClick={() => invite.mutate(user.id)}
+          >
+            {t('users.sendInvite')}
+          </button>
+        </div>
+        <small className="muted">{t('users.sendInviteHint')}</small>
+        <FormError error={invite.error} />
+        {invite.data && <InviteResult user={invite.data.user} invite={invite.data.invite} />}
+      </div>
       <label className="field">
         <span>{t('users.tempPassword')}</span>
         <input
@@ -108,6 +127,7 @@ export function UsersAdmin(props: Props) {
   const [role, setRole] = useState<Role | ''>('');
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<User | null>(null);
+  const [creating, setCreating] = useState(false);
   useEffect(() => {
     const timer = setTimeout(() => {
       setQ(text.trim());
@@ -120,7 +140,12 @@ export function UsersAdmin(props: Props) {
 
   return (
     <section aria-labelledby="users-title">
-      <h2 id="users-title">{t('users.title')}</h2>
+      <div className="toolbar-row">
+        <h2 id="users-title">{t('users.title')}</h2>
+        <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+          {t('users.create')}
+        </button>
+      </div>
       <div className="toolbar-row">
         <label className="field">
           <span>{t('common.search')}</span>
@@ -195,6 +220,9 @@ export function UsersAdmin(props: Props) {
       />
       <Dialog open={editing !== null} title={t('users.editTitle')} onClose={() => setEditing(null)}>
         {editing && <EditUserForm {...props} user={editing} onDone={() => setEditing(null)} />}
+      </Dialog>
+      <Dialog open={creating} title={t('users.createTitle')} onClose={() => setCreating(false)}>
+        {creating && <CreateUserForm labs={props.labs} labName={props.labName} onDone={() => setCreating(false)} />}
       </Dialog>
     </section>
   );

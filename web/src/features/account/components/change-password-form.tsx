@@ -1,0 +1,96 @@
+import type { User } from '@fablab/shared';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormError, StatusMessage } from '../../../components/ui/states';
+import { useChangePassword } from '../api/change-password';
+
+const MIN_PASSWORD = 10;
+const MAX_PASSWORD = 200;
+
+export function ChangePasswordForm({ user }: { user: User }) {
+  const { t } = useTranslation();
+  const change = useChangePassword();
+  const [current, setCurrent] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setDone(false);
+    if (password.length < MIN_PASSWORD) return setProblem(t('auth.passwordTooShort', { min: MIN_PASSWORD }));
+    if (password !== repeat) return setProblem(t('profile.passwordsDiffer'));
+    setProblem(null);
+    change.mutate(
+      { email: user.email, currentPassword: current, password },
+      {
+        onSuccess: () => {
+          setCurrent('');
+          setPassword('');
+          setRepeat('');
+          setDone(true);
+        },
+      },
+    );
+  }
+
+  return (
+    <form className="form" onSubmit={submit} aria-labelledby="password-form-title">
+      <h2 id="password-form-title">{t('profile.passwordTitle')}</h2>
+      <p className="muted small">{t('profile.passwordIntro')}</p>
+      {/* For password managers: whose password this is. */}
+      <input type="email" hidden readOnly autoComplete="username" value={user.email} />
+      <label className="field">
+        <span>{t('account.currentPassword')}</span>
+        <input
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={MAX_PASSWORD}
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('passwordReset.newPassword')}</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          maxLength={MAX_PASSWORD}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-describedby="new-password-hint"
+        />
+        <small id="new-password-hint" className="muted small">
+          {t('auth.passwordHint', { min: MIN_PASSWORD })}
+        </small>
+      </label>
+      <label className="field">
+        <span>{t('profile.repeatPassword')}</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={MAX_PASSWORD}
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+        />
+      </label>
+      {problem && (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <FormError error={change.error} />
+      <StatusMessage message={done ? t('profile.passwordChanged') : null} />
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={change.isPending}>
+          {change.isPending ? t('common.saving') : t('profile.changePassword')}
+        </button>
+      </div>
+    </form>
+  );
+}
