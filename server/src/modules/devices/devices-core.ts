@@ -56,8 +56,9 @@ export function createDevicesCore(deps: DevicesServiceDeps) {
   const processed = new EventEmitter();
   processed.setMaxListeners(0);
 
-  async function logEvent(tx: DbOrTx, event: Omit<NewDeviceEventRow, 'at'> & { at?: Date }): Promise<void> {
-    await repo.insertEvent({ ...event, at: event.at ?? clock.now() }, tx);
+  /** Logs a device event; answers its id. */
+  async function logEvent(tx: DbOrTx, event: Omit<NewDeviceEventRow, 'at'> & { at?: Date }): Promise<string> {
+    return repo.insertEvent({ ...event, at: event.at ?? clock.now() }, tx);
   }
 
   async function reply(labSlug: string, readerId: string, message: ReaderReply): Promise<void> {

@@ -4,7 +4,16 @@ import type { DeviceEventQuery } from '@fablab/shared';
 import { and, asc, count, desc, eq, gt, isNull, lt, notExists, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { cards, deviceEvents, devices, labManagers, labs, machines, usageSessions, users } from '../../db/schema/index.js';
+import {
+  cards,
+  deviceEvents,
+  devices,
+  labManagers,
+  labs,
+  machines,
+  usageSessions,
+  users,
+} from '../../db/schema/index.js';
 
 export type DeviceRow = typeof devices.$inferSelect;
 export type NewDeviceRow = typeof devices.$inferInsert;
@@ -250,8 +259,14 @@ export function createDevicesRepository(db: Db) {
 
     // ---------- the device log ----------
 
-    async insertEvent(event: NewDeviceEventRow, tx: DbOrTx = db): Promise<void> {
-      await tx.insert(deviceEvents).values(event);
+    async insertEvent(event: NewDeviceEventRow, tx: DbOrTx = db): Promise<string> {
+      const [row] = await tx.insert(deviceEvents).values(event).returning({ id: deviceEvents.id });
+      return row!.id;
+    },
+
+    /** The session a command logged before its session was written turned out to be for. */
+    async setEventSession(eventId: string, usageSessionId: string, tx: DbOrTx = db): Promise<void> {
+      await tx.update(deviceEvents).set({ usageSessionId }).where(eq(deviceEvents.id, eventId));
     },
 
     /** The same card's tap on this reader since `since` (an ISO instant), newest first. */
@@ -313,7 +328,9 @@ export function createDevicesRepository(db: Db) {
       const [row] = await tx
         .select({ id: deviceEvents.id })
         .from(deviceEvents)
-        .where(and(eq(deviceEvents.deviceId, deviceId), eq(deviceEvents.kind, 'unattributed'), gt(deviceEvents.at, since)))
+        .where(
+          and(eq(deviceEvents.deviceId, deviceId), eq(deviceEvents.kind, 'unattributed'), gt(deviceEvents.at, since)),
+        )
         .limit(1);
       return Boolean(row);
     },
@@ -396,7 +413,6 @@ export function createDevicesRepository(db: Db) {
     async deleteCard(id: string, tx: DbOrTx = db): Promise<void> {
       await tx.delete(cards).where(eq(cards.id, id));
     },
-
   };
 }
 

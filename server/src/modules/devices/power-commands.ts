@@ -7,14 +7,55 @@ import type { DevicesCore, ProcessedMessage } from './devices-core.js';
 import type { DeviceRow, MachineRow } from './devices.repository.js';
 import { toApiDevice } from './device-view.js';
 
+/** A Switch.Set sent to a switch, to be logged with what caused it. */
+export interface SentCommand {
+  machine: MachineRow;
+  sw: DeviceRow;
+  on: boolean;
+  rpcId: number;
+}
+
 export function createPowerCommands(core: DevicesCore) {
   const { db, clock, bus, log, audit, repo, processed, logEvent, confirmTimeoutMs } = core;
   let rpcId = 0;
 
   /**
-   * Sends Switch.Set to the machine's switch, if it has one; the switch's next report confirms it.
-   * `override` marks a manager's command from the status board (README "Devices").
+   * Publishes Switch.Set to the switch; the switch's next report confirms it. Not awaited: with
+   * the broker down the command waits in MQTT.js's queue, and the member's answer must not wait.
    */
+  function send(machine: MachineRow, sw: DeviceRow, on: boolean): SentCommand {
+    rpcId = (rpcId % 1_000_000_000) + 1;
+    const command = { id: rpcId, src: 'fablab', method: 'Switch.Set', params: { id: 0, on } };
+    bus
+      .publish(switchRpcTopic(sw.deviceId), JSON.stringify(command))
+      .catch((err: unknown) => log.warn({ err, device: sw.deviceId }, 'switch command not sent'));
+    return { machine, sw, on, rpcId: command.id };
+  }
+
+  /**
+   * Logs a sent command with its cause; answers the log entry's id. `override` marks a manager's
+   * command from the status board (README "Devices").
+   */
+  async function record(
+    sent: SentCommand,
+    cause: { userId: string | null; usageSessionId: string | null; override?: { reason: string | null } },
+  ): Promise<string> {
+    return logEvent(db, {
+      labId: sent.machine.labId,
+      machineId: sent.machine.id,
+      deviceId: sent.sw.deviceId,
+      kind: 'command',
+      ok: bus.enabled,
+      code: sent.on ? 'SWITCH_ON' : 'SWITCH_OFF',
+      userId: cause.userId,
+      usageSessionId: cause.usageSessionId,
+      details: cause.override
+        ? { rpcId: sent.rpcId, override: true, ...(cause.override.reason ? { reason: cause.override.reason } : {}) }
+        : { rpcId: sent.rpcId },
+    });
+  }
+
+  /** Sends Switch.Set to the machine's switch, if it has one, and logs it. */
   async function power(
     machine: MachineRow,
     on: boolean,
@@ -23,26 +64,7 @@ export function createPowerCommands(core: DevicesCore) {
   ): Promise<void> {
     const sw = known ?? (await repo.switchOf(machine.id));
     if (!sw) return;
-    rpcId = (rpcId % 1_000_000_000) + 1;
-    const command = { id: rpcId, src: 'fablab', method: 'Switch.Set', params: { id: 0, on } };
-    // Not awaited: with the broker down the command waits in MQTT.js's queue, and the member's
-    // answer must not wait for it.
-    bus
-      .publish(switchRpcTopic(sw.deviceId), JSON.stringify(command))
-      .catch((err: unknown) => log.warn({ err, device: sw.deviceId }, 'switch command not sent'));
-    await logEvent(db, {
-      labId: machine.labId,
-      machineId: machine.id,
-      deviceId: sw.deviceId,
-      kind: 'command',
-      ok: bus.enabled,
-      code: on ? 'SWITCH_ON' : 'SWITCH_OFF',
-      userId: cause.userId,
-      usageSessionId: cause.usageSessionId,
-      details: cause.override
-        ? { rpcId: command.id, override: true, ...(cause.override.reason ? { reason: cause.override.reason } : {}) }
-        : { rpcId: command.id },
-    });
+    await record(send(machine, sw, on), cause);
   }
 
   /** Resolves with the next message of this device that the server handled, or after `ms`. */
@@ -83,6 +105,8 @@ export function createPowerCommands(core: DevicesCore) {
 
   return {
     power,
+    send,
+    record,
 
     /**
      * A lab's manager (or an admin) switches the machine's power from the status board, whatever

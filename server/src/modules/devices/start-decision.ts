@@ -103,24 +103,53 @@ export function createStartDecision(core: DevicesCore, commands: PowerCommands, 
       if (!valid) throw forbidden('You hold no valid certification for this machine type', 'CERTIFICATION_REQUIRED');
       if (next) throw conflict('MACHINE_IN_USE', `The machine is booked from ${localTime(next.startAt, lab.zone)}`);
       if (window) throw conflict('MAINTENANCE_CONFLICT', `Maintenance from ${localTime(window.startAt, lab.zone)}`);
-      session = await usage.openWalkIn(member, machine);
+      // Every rule of a walk-in is decided by now: the switch goes on while the session is written,
+      // so the member at the machine does not wait for the commit. The command is logged at once
+      // too (the power-off job then sees who switched it on) and given its session once written.
+      // Only a race can still refuse the session (someone else's opened on the machine
+      // meanwhile): power then follows the sessions.
+      const sent = sw ? commands.send(machine, sw, true) : undefined;
+      const [logged, opened] = await Promise.allSettled([
+        sent ? commands.record(sent, { userId: member.id, usageSessionId: null }) : Promise.resolve(null),
+        usage.openWalkIn(member, machine),
+      ]);
+      if (opened.status === 'rejected') {
+        if (sent && !(await repo.openSessionOf(machine.id))) {
+          await commands.record(commands.send(machine, sent.sw, false), { userId: member.id, usageSessionId: null });
+        }
+        throw opened.reason;
+      }
+      session = opened.value;
+      // The session and the power are what matter: a command the log missed is only a warning.
+      if (logged.status === 'rejected')
+        core.log.warn({ err: logged.reason, machine: machine.id }, 'switch command not logged');
+      else if (logged.value) await repo.setEventSession(logged.value, session.id);
+      await startMeter(session, sw);
+      return { session };
     }
-    // The command first: the member waits at the machine for it; the meter's start can follow.
+    // A booking's check-in applies its own guards (window, certification, the machine's state)
+    // before the switch goes on; the meter's start can follow the command.
     await power(machine, true, { userId: member.id, usageSessionId: session.id }, sw);
     await startMeter(session, sw);
     return { booking: checkedIn, session };
   }
 
-  /** Checks the booking out (or ends the walk-in), switches off, and counts the last stretch of power. */
+  /**
+   * Switches off, checks the booking out (or ends the walk-in), and counts the last stretch of
+   * power. Off goes first: it is safe whatever the check-out then says, and the member at the
+   * machine does not wait for the commit.
+   */
   async function stopUse(
     actor: Actor,
     machine: MachineRow,
     session: UsageRow,
     sw?: DeviceRow | null,
   ): Promise<UsageSession> {
+    const known = sw ?? (await repo.switchOf(machine.id));
+    const sent = known ? commands.send(machine, known, false) : undefined;
     if (session.bookingId) await usage.checkOut(actor, session.bookingId, {});
     else await usage.endOwnSession(actor, session.id);
-    await power(machine, false, { userId: actor.id, usageSessionId: session.id }, sw ?? undefined);
+    if (sent) await commands.record(sent, { userId: actor.id, usageSessionId: session.id });
     await finishMeter(session);
     return usage.get(actor, session.id);
   }
