@@ -28,6 +28,7 @@ import {
   labManagers,
   labs,
   machines,
+  materials,
   maintenanceWindows,
   usageMaterials,
   usageSessions,
@@ -165,6 +166,15 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
   }));
   await tx.insert(labs).values(labRows);
   counts.labs = labRows.length;
+  // Each lab's materials catalogue, which its sessions record entries of (ids from the database,
+  // so that the generator's sequence, and with it the rest of the data, stays as it was).
+  const catalogue = new Map<string, string>();
+  const catalogueRows = await tx
+    .insert(materials)
+    .values(labRows.flatMap((lab) => Object.values(MATERIALS).flat().map(([name, unit]) => ({ labId: lab.id, name, unit }))))
+    .onConflictDoNothing()
+    .returning();
+  for (const m of catalogueRows) catalogue.set(`${m.labId}|${m.name}|${m.unit}`, m.id);
   const closureRows = labRows.flatMap((lab) =>
     BULK_CLOSURES.map((c) => ({ labId: lab.id, fromDate: c.from, toDate: c.to, reason: c.reason })),
   );
@@ -471,7 +481,7 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
         createdBy: managerId,
         createdAt: new Date(end),
       });
-      addMaterials(id, machine.type);
+      addMaterials(id, labId, machine.type);
       counts.walkIns! += 1;
       return;
     }
@@ -571,10 +581,10 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
       createdAt: new Date(s.start),
     });
     if (s.end === null) counts.openSessions! += 1;
-    else addMaterials(id, s.machine.type);
+    else addMaterials(id, s.labId, s.machine.type);
   }
 
-  function addMaterials(sessionId: string, type: string): void {
+  function addMaterials(sessionId: string, labId: string, type: string): void {
     const options = MATERIALS[type];
     if (!options || !rnd.chance(0.6)) return;
     const [material, unit, base] = rnd.pick(options);
@@ -582,6 +592,6 @@ async function seedBulk(tx: Tx): Promise<Record<string, number>> {
       base >= 20
         ? Math.round(base * (0.3 + rnd.next() * 1.4))
         : Math.max(0.5, Math.round(base * (0.3 + rnd.next() * 1.4) * 2) / 2);
-    materialBuf.push({ usageSessionId: sessionId, material, unit, quantity });
+    materialBuf.push({ usageSessionId: sessionId, materialId: catalogue.get(`${labId}|${material}|${unit}`) ?? null, material, unit, quantity });
   }
 }

@@ -45,6 +45,8 @@ import devicesPlugin from './modules/devices/devices.plugin.js';
 import devicesRoutes from './modules/devices/devices.routes.js';
 import machineTypesPlugin from './modules/machine-types/machine-types.plugin.js';
 import machineTypesRoutes from './modules/machine-types/machine-types.routes.js';
+import materialsPlugin from './modules/materials/materials.plugin.js';
+import materialsRoutes from './modules/materials/materials.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -135,6 +137,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(bookingsPlugin);
   await app.register(labsPlugin);
   await app.register(machinesPlugin);
+  await app.register(materialsPlugin);
   await app.register(usagePlugin);
   await app.register(maintenancePlugin);
   await app.register(notificationsPlugin);
@@ -156,6 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await api.register(maintenanceRoutes);
       await api.register(certificationsRoutes);
       await api.register(usageRoutes);
+      await api.register(materialsRoutes);
       await api.register(statsRoutes);
       await api.register(notificationsRoutes);
       await api.register(auditRoutes);

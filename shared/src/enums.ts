@@ -146,6 +146,9 @@ export const ERROR_CODES = [
   'NOT_IN_USE',
   'UNKNOWN_MACHINE_TYPE',
   'NO_SWITCH',
+  'MATERIAL_EXISTS',
+  'MATERIAL_NOT_FOUND',
+  'UNKNOWN_MATERIAL',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,3 +7,4 @@ export * from './stats.js';
 export * from './notifications.js';
 export * from './devices.js';
 export * from './machine-types.js';
+export * from './materials.js';

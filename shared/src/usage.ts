@@ -14,6 +14,7 @@ import {
   Title,
   Uuid,
 } from './schemas.js';
+import { MaterialUses, RecordedMaterial } from './materials.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -191,17 +192,6 @@ export const CertificationListQuery = Type.Object(
 export type CertificationListQuery = Static<typeof CertificationListQuery>;
 
 // ---------- usage sessions ----------
-export const MaterialUse = Type.Object(
-  {
-    material: Type.String({ minLength: 1, maxLength: 200 }),
-    quantity: Type.Number({ minimum: 0, maximum: 1_000_000_000 }),
-    unit: Type.String({ minLength: 1, maxLength: 40 }),
-  },
-  { additionalProperties: false },
-);
-export type MaterialUse = Static<typeof MaterialUse>;
-const Materials = Type.Array(MaterialUse, { maxItems: 50 });
-
 export const UsageSession = Type.Object({
   id: Uuid,
   machineId: Uuid,
@@ -219,7 +209,7 @@ export const UsageSession = Type.Object({
   end: Nullable(Instant),
   closedBySystem: Type.Boolean(),
   note: Type.Optional(Nullable(Type.String())),
-  materials: Type.Array(MaterialUse),
+  materials: Type.Array(RecordedMaterial),
   createdAt: Instant,
   /** Measured by the machine's power switch: hours switched on, hours drawing above its threshold, energy. Null where no switch measured it. */
   poweredHours: Nullable(Type.Number()),
@@ -247,7 +237,7 @@ export const WalkInBody = Type.Object(
     userId: Type.Optional(Uuid),
     guest: Type.Optional(GuestBody),
     purpose: Type.Optional(PurposeSchema),
-    materials: Type.Optional(Materials),
+    materials: Type.Optional(MaterialUses),
     note: Type.Optional(Note),
   },
   { additionalProperties: false },
@@ -255,7 +245,7 @@ export const WalkInBody = Type.Object(
 export type WalkInBody = Static<typeof WalkInBody>;
 
 export const EndUsageBody = Type.Object(
-  { end: Type.Optional(Instant), materials: Type.Optional(Materials), note: Type.Optional(Note) },
+  { end: Type.Optional(Instant), materials: Type.Optional(MaterialUses), note: Type.Optional(Note) },
   { additionalProperties: false },
 );
 export type EndUsageBody = Static<typeof EndUsageBody>;
@@ -275,7 +265,7 @@ export const UsageListQuery = Type.Object(
 export type UsageListQuery = Static<typeof UsageListQuery>;
 
 export const CheckOutBody = Type.Object(
-  { materials: Type.Optional(Materials), note: Type.Optional(Note) },
+  { materials: Type.Optional(MaterialUses), note: Type.Optional(Note) },
   { additionalProperties: false },
 );
 export type CheckOutBody = Static<typeof CheckOutBody>;

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 export interface AuditEntry {
   actorId: string | null;
   action: string;
-  entityType: 'booking' | 'machine' | 'maintenance' | 'account' | 'lab' | 'closure' | 'certification' | 'machine_type' | 'usage' | 'series' | 'class_session';
+  entityType: 'booking' | 'machine' | 'maintenance' | 'account' | 'lab' | 'closure' | 'certification' | 'machine_type' | 'material' | 'usage' | 'series' | 'class_session';
   entityId?: string | null;
   labId?: string | null;
   details?: Record<string, unknown>;

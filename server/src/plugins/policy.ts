@@ -53,6 +53,8 @@ export const RULES = {
   'lab.edit_identity': isRole('admin'),
   /** The machine types every lab chooses from: administrators add and rename them. */
   'machine_type.manage': isRole('admin'),
+  /** A lab's materials catalogue: its managers add and rename entries, also by naming a new one at check-out or walk-in. */
+  'material.manage': manages,
   /** Usage, incidents, maintenance records: the lab's managers and the department (without names). */
   'lab.read_records': (a, r) => a.role === 'department' || manages(a, r),
   'lab.read_audit': (a, r) => (r.labId ? manages(a, r) : a.role === 'admin'),

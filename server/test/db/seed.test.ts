@@ -57,4 +57,26 @@ describe('demo seed', () => {
       expect(list.some((m) => m.requiresCertification && fits(m))).toBe(true);
     }
   });
+
+  it('gives every demo lab a materials catalogue holding what its sessions recorded', async () => {
+    const rows = await ctx.database.query<{ lab: string; linked: boolean; same_lab: boolean }>(
+      `select l.slug as lab, um.material_id is not null as linked, coalesce(m.lab_id = s.lab_id, false) as same_lab
+         from usage_materials um
+         join usage_sessions s on s.id = um.usage_session_id
+         join labs l on l.id = s.lab_id
+         left join materials m on m.id = um.material_id`,
+    );
+    expect(new Set(rows.map((r) => r.lab))).toEqual(new Set(['mechatronics', 'biotech', 'biic']));
+    expect(rows.every((r) => r.linked && r.same_lab)).toBe(true);
+    const labsList = (await ctx.app.inject({ method: 'GET', url: '/api/labs' })).json().items as Array<{ id: string; slug: string }>;
+    const login = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'maker1@fablab.local', password: 'fablab-demo' } });
+    for (const lab of labsList) {
+      const res = await ctx.app.inject({ method: 'GET', url: `/api/labs/${lab.id}/materials`, headers: { authorization: `Bearer ${login.json().token}` } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().total, lab.slug).toBeGreaterThan(0);
+    }
+    const biic = labsList.find((l) => l.slug === 'biic')!;
+    const names = (await ctx.app.inject({ method: 'GET', url: `/api/labs/${biic.id}/materials`, headers: { authorization: `Bearer ${login.json().token}` } })).json().items;
+    expect(names).toContainEqual({ id: expect.any(String), labId: biic.id, name: 'PLA', unit: 'g', priceVnd: 400 });
+  });
 });

@@ -11,7 +11,7 @@ import type { InjectOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cards, certificationRecognitions, devices, machineTypes } from '../../src/db/schema/index.js';
+import { cards, certificationRecognitions, devices, machineTypes, materials } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers/app.js';
 import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
 import { CALLERS, NOW, createWorld, local, type Caller, type SignedInCaller, type World } from './world.js';
@@ -54,6 +54,12 @@ const machineBody = {
   maxMinutes: 240,
   slotMinutes: 30,
 };
+
+/** A fresh entry of labHere's materials catalogue. */
+async function material(w: World): Promise<{ id: string }> {
+  const [row] = await w.ctx.db.insert(materials).values({ labId: w.labHere.id, name: `Mica ${randomUUID().slice(0, 8)}`, unit: 'tấm' }).returning();
+  return row!;
+}
 
 const MATRIX: Record<string, Entry> = {
   // ---------- health and accounts ----------
@@ -299,7 +305,8 @@ const MATRIX: Record<string, Entry> = {
       await w.session({ start: local('2026-06-01T07:30'), machine: m, bookingId: b.id });
       return {
         url: `/api/bookings/${b.id}/check-out`,
-        payload: { materials: [{ material: 'Mica 3 mm', quantity: 1, unit: 'tấm' }] },
+        // The member picks from the lab's catalogue (free text of a material it lacks is the managers').
+        payload: { materials: [{ materialId: (await material(w)).id, quantity: 1 }] },
       };
     },
     expect: s(401, 404, 200, 200, 404, 403, 200),
@@ -442,6 +449,17 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/labs/:labId/incidents': {
     build: async (w) => ({ url: `/api/labs/${w.labHere.id}/incidents` }),
     expect: labReaders(200),
+  },
+
+  // ---------- materials catalogue ----------
+  'GET /api/labs/:labId/materials': { build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials` }), expect: signedIn(200) },
+  'POST /api/labs/:labId/materials': {
+    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials`, payload: { name: `Ván ép ${randomUUID().slice(0, 8)}`, unit: 'tấm', priceVnd: 45_000 } }),
+    expect: labManagers(201),
+  },
+  'PATCH /api/labs/:labId/materials/:materialId': {
+    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials/${(await material(w)).id}`, payload: { priceVnd: 130_000 } }),
+    expect: labManagers(200),
   },
 
   // ---------- statistics, notifications, audit ----------

@@ -11,7 +11,7 @@
 // throttle is for (a sign-in with a wrong password, a booking refused by a rule, both count).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cards, devices } from '../../src/db/schema/index.js';
+import { cards, devices, materials } from '../../src/db/schema/index.js';
 import { createTestContext, fixedClock, testConfig, type TestContext, type TestUser } from '../helpers/app.js';
 import { testDbKind } from '../helpers/database.js';
 import { databaseDigest, digestDiff, installWriteCounter, writeCount } from './db-digest.js';
@@ -70,7 +70,9 @@ async function knownValues(w: World): Promise<Known> {
     .insert(cards)
     .values({ userId: victim.id, uid: randomBytes(7).toString('hex').toUpperCase() })
     .returning();
+  const [material] = await w.ctx.db.insert(materials).values({ labId: w.labHere.id, name: 'PLA', unit: 'g', priceVnd: 400 }).returning();
   const ids = {
+    material: material!.id,
     closure: (await w.closure()).id,
     series: (await w.series()).id,
     notification: (await w.notification()).id,
@@ -102,6 +104,8 @@ async function knownValues(w: World): Promise<Known> {
           return ids.closure;
         case 'planId':
           return plan.id;
+        case 'materialId':
+          return ids.material;
         case 'seriesId':
           return ids.series;
         case 'token':
@@ -122,6 +126,8 @@ async function knownValues(w: World): Promise<Known> {
           return w.users.owner.id;
         case 'bookingId':
           return approved.id;
+        case 'materialId':
+          return ids.material;
         case 'timezone':
           return 'Asia/Ho_Chi_Minh';
         case 'type':

@@ -28,6 +28,7 @@ const EXPECTED: Record<Action, [boolean, boolean, boolean, boolean, boolean, boo
   'lab.create': [N, N, N, N, N, Y],
   'lab.edit_identity': [N, N, N, N, N, Y],
   'machine_type.manage': [N, N, N, N, N, Y],
+  'material.manage': [N, N, Y, N, N, Y],
   'lab.read_records': [N, N, Y, N, Y, Y],
   'lab.read_audit': [N, N, Y, N, N, Y],
   'audit.read': [N, N, Y, Y, N, Y],

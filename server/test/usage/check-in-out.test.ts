@@ -89,7 +89,11 @@ describe('check-in and check-out', () => {
   });
 
   it('checks out: closes the session, records materials and completes the booking', async () => {
-    const { machine, member, manager } = await setup();
+    const { lab, machine, member, manager } = await setup();
+    const entry = async (name: string, unit: string) =>
+      (await ctx.injectAs(manager, { method: 'POST', url: `/api/labs/${lab.id}/materials`, payload: { name, unit } })).json().id as string;
+    const pla = await entry('PLA', 'g');
+    const acrylic = await entry('Acrylic 3 mm', 'sheet');
     const booking = await insertBooking(ctx, { machine, userId: member.id, start: local('10:00'), end: local('12:00') });
     clock.set(local('10:02'));
     expect((await ctx.injectAs(member, { method: 'POST', url: `/api/bookings/${booking.id}/check-in` })).statusCode).toBe(200);
@@ -99,9 +103,10 @@ describe('check-in and check-out', () => {
       method: 'POST',
       url: `/api/bookings/${booking.id}/check-out`,
       payload: {
+        // Picked from the catalogue, or named as it names them (whatever the case).
         materials: [
-          { material: 'PLA', quantity: 120, unit: 'g' },
-          { material: 'Acrylic 3 mm', quantity: 2, unit: 'sheet' },
+          { materialId: pla, quantity: 120 },
+          { material: 'acrylic 3 MM', quantity: 2, unit: 'Sheet' },
         ],
         note: 'Vỏ hộp điều khiển',
       },
@@ -112,15 +117,15 @@ describe('check-in and check-out', () => {
     expect(body.usageSession).toMatchObject({ start: local('10:02'), end: local('11:40'), closedBySystem: false, note: 'Vỏ hộp điều khiển' });
     expect(body.usageSession.materials).toEqual(
       expect.arrayContaining([
-        { material: 'PLA', quantity: 120, unit: 'g' },
-        { material: 'Acrylic 3 mm', quantity: 2, unit: 'sheet' },
+        { materialId: pla, material: 'PLA', quantity: 120, unit: 'g' },
+        { materialId: acrylic, material: 'Acrylic 3 mm', quantity: 2, unit: 'sheet' },
       ]),
     );
     const [session] = await ctx.db.select().from(usageSessions).where(eq(usageSessions.bookingId, booking.id));
     const materials = await ctx.db.select().from(usageMaterials).where(eq(usageMaterials.usageSessionId, session!.id));
-    expect(materials.map((m) => [m.material, m.quantity, m.unit]).sort()).toEqual([
-      ['Acrylic 3 mm', 2, 'sheet'],
-      ['PLA', 120, 'g'],
+    expect(materials.map((m) => [m.material, m.quantity, m.unit, m.materialId]).sort()).toEqual([
+      ['Acrylic 3 mm', 2, 'sheet', acrylic],
+      ['PLA', 120, 'g', pla],
     ]);
     const [row] = await ctx.db.select().from(bookings).where(eq(bookings.id, booking.id));
     expect(row!.status).toBe('completed');

@@ -9,6 +9,8 @@ export const sharedKeys = {
     labId ? ([...sharedKeys.bookings, 'status', labId] as const) : ([...sharedKeys.bookings, 'status'] as const),
   /** Usage sessions and incidents: checking in or out changes them too. */
   usage: ['usage'] as const,
+  /** A lab's materials catalogue: check-out, walk-ins and the lab's settings read it, and a manager adds to it from each. */
+  materials: (labId?: string) => (labId ? (['materials', labId] as const) : (['materials'] as const)),
   /** Labs and machines: public, kept when someone signs out. */
   labs: ['labs'] as const,
   /** Who is signed in. */

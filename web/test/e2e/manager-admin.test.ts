@@ -95,16 +95,16 @@ test('a manager records a walk-in and adds a closure', async () => {
   await dialog.getByLabel('Giờ kết thúc').selectOption('06:45');
   await dialog.getByLabel('Khách không có tài khoản').check();
   await dialog.getByLabel('Tên khách').fill('Khách tham quan Lê Văn Tám');
+  // Materials come from the lab's catalogue, in the entry's unit.
   await dialog.getByRole('button', { name: 'Thêm vật liệu' }).click();
-  await dialog.getByLabel('Vật liệu', { exact: true }).fill('Mica 3 mm');
-  await dialog.getByLabel('Số lượng').fill('2');
-  await dialog.getByLabel('Đơn vị').fill('tấm');
+  await dialog.getByRole('combobox', { name: 'Vật liệu', exact: true }).selectOption({ label: 'acrylic 3 mm (sheet)' });
+  await dialog.getByLabel('Số lượng (sheet)').fill('2');
   await dialog.getByRole('button', { name: 'Ghi lại' }).click();
   await page.getByRole('status').filter({ hasText: 'Đã ghi lượt sử dụng.' }).waitFor();
   await page
     .getByRole('listitem')
     .filter({ hasText: 'Khách tham quan Lê Văn Tám' })
-    .getByText('Mica 3 mm: 2 tấm')
+    .getByText('acrylic 3 mm: 2 sheet')
     .waitFor();
   await screenshot(page, 'manager-today-desktop');
 

@@ -1,6 +1,7 @@
 export * from './labs.js';
 export * from './accounts.js';
 export * from './bookings.js';
+export * from './materials.js';
 export * from './usage.js';
 export * from './notifications.js';
 export * from './throttle.js';

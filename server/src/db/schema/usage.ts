@@ -4,6 +4,7 @@ import { users } from './accounts.js';
 import { bookings } from './bookings.js';
 import { createdAt, id, instant } from './columns.js';
 import { labs, machines } from './labs.js';
+import { materials } from './materials.js';
 
 // Usage sessions never overlap on one machine: usage_no_overlap (hand-written migration) excludes
 // overlapping [start_at, coalesce(end_at, 'infinity')) ranges per machine.
@@ -57,12 +58,20 @@ export const usageMaterials = pgTable(
     usageSessionId: uuid('usage_session_id')
       .notNull()
       .references(() => usageSessions.id, { onDelete: 'cascade' }),
+    /**
+     * The catalogue entry (migration 0011). Null only for a row no entry could be made for (blank
+     * text from before the catalogue) or whose entry was removed: statistics then fall back to
+     * the text, matched as the catalogue matches it.
+     */
+    materialId: uuid('material_id').references(() => materials.id, { onDelete: 'set null' }),
+    /** The name and unit as recorded (the entry's then, or the text typed before the catalogue). */
     material: text('material').notNull(),
     quantity: numeric('quantity', { precision: 14, scale: 3, mode: 'number' }).notNull(),
     unit: text('unit').notNull(),
   },
   (t) => [
     index('usage_materials_session_idx').on(t.usageSessionId),
+    index('usage_materials_material_idx').on(t.materialId),
     check('usage_materials_quantity_check', sql`${t.quantity} >= 0`),
   ],
 );

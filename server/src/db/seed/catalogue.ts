@@ -155,3 +155,28 @@ export const DEMO_CARDS: Array<{ email: string; uid: string }> = [
   { email: 'maker2@fablab.local', uid: '04A1B2C3D4E502' },
   { email: 'maker3@fablab.local', uid: '04A1B2C3D4E503' },
 ];
+
+/** A demo materials catalogue entry: name, unit, price in VND per unit (null: the lab set none). */
+export type DemoMaterial = [name: string, unit: string, typical: number, priceVnd: number | null];
+
+/**
+ * The materials each machine type consumes, with a typical quantity per session: a lab's demo
+ * catalogue holds those of its machines' types, and demo sessions record them.
+ */
+export const DEMO_MATERIALS: Record<string, DemoMaterial[]> = {
+  laser_cutter: [
+    ['acrylic 3 mm', 'sheet', 2, 120_000],
+    ['plywood 3 mm', 'sheet', 3, 45_000],
+  ],
+  fdm_printer: [
+    ['PLA', 'g', 180, 400],
+    ['PETG', 'g', 120, 450],
+  ],
+  resin_printer: [['standard resin', 'ml', 80, 1_200]],
+  cnc_router: [['MDF 12 mm', 'sheet', 1, 180_000]],
+  pcb_mill: [['FR4 copper board', 'piece', 2, 35_000]],
+  vinyl_cutter: [['vinyl film', 'm', 2, 30_000]],
+  embroidery_machine: [['thread', 'spool', 1, null]],
+  biosafety_cabinet: [['pipette tips', 'box', 1, 150_000]],
+  pcr_thermal_cycler: [['PCR tubes', 'piece', 24, 2_000]],
+};

@@ -16,12 +16,13 @@ import {
   labs,
   machines,
   maintenanceWindows,
+  materials,
   usageMaterials,
   usageSessions,
   users,
 } from '../schema/index.js';
 import { hashPassword } from '../../lib/password.js';
-import { DEMO_ACCOUNTS, DEMO_CARDS, DEMO_CLOSURES, DEMO_DEVICES, DEMO_LABS } from './catalogue.js';
+import { DEMO_ACCOUNTS, DEMO_CARDS, DEMO_CLOSURES, DEMO_DEVICES, DEMO_LABS, DEMO_MATERIALS } from './catalogue.js';
 
 /** A small deterministic PRNG (mulberry32), so every demo looks the same. */
 export function prng(seed: number) {
@@ -34,18 +35,6 @@ export function prng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const MATERIALS: Record<string, Array<[string, string, number]>> = {
-  laser_cutter: [['acrylic 3 mm', 'sheet', 2], ['plywood 3 mm', 'sheet', 3]],
-  fdm_printer: [['PLA', 'g', 180], ['PETG', 'g', 120]],
-  resin_printer: [['standard resin', 'ml', 80]],
-  cnc_router: [['MDF 12 mm', 'sheet', 1]],
-  pcb_mill: [['FR4 copper board', 'piece', 2]],
-  vinyl_cutter: [['vinyl film', 'm', 2]],
-  embroidery_machine: [['thread', 'spool', 1]],
-  biosafety_cabinet: [['pipette tips', 'box', 1]],
-  pcr_thermal_cycler: [['PCR tubes', 'piece', 24]],
-};
 
 const PURPOSES: Purpose[] = ['personal_project', 'startup_prototype', 'research', 'training', 'enterprise_service', 'personal_project'];
 
@@ -69,7 +58,7 @@ export async function seedDemo(db: Db, options: { password: string; now?: Date }
   const rand = prng(20261127);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const passwordHash = await hashPassword(options.password);
-  const counts = { labs: 0, machines: 0, bookings: 0, usageSessions: 0, closures: 0 };
+  const counts = { labs: 0, machines: 0, materials: 0, bookings: 0, usageSessions: 0, closures: 0 };
 
   await db.transaction(async (tx) => {
     const labRows = await tx
@@ -127,6 +116,17 @@ export async function seedDemo(db: Db, options: { password: string; now?: Date }
         .values(demoLab.machines.map((mm) => ({ ...mm, labId: lab.id })))
         .returning();
       counts.machines += machineRows.length;
+
+      // The lab's materials catalogue: what its machines' types consume, which its sessions record.
+      const demoMaterials = [...new Set(machineRows.map((mm) => mm.type))].flatMap((type) => DEMO_MATERIALS[type] ?? []);
+      const materialRows = demoMaterials.length
+        ? await tx
+            .insert(materials)
+            .values(demoMaterials.map(([name, unit, , priceVnd]) => ({ labId: lab.id, name, unit, priceVnd })))
+            .returning()
+        : [];
+      const materialOf = (name: string, unit: string) => materialRows.find((mr) => mr.name === name && mr.unit === unit)!;
+      counts.materials += materialRows.length;
 
       // Makers 1–3 are certified on every certified type of every lab; 4 and 5 on none here.
       const certTypes = [...new Set(machineRows.filter((mm) => mm.requiresCertification).map((mm) => mm.type))];
@@ -236,10 +236,16 @@ export async function seedDemo(db: Db, options: { password: string; now?: Date }
           })
           .returning();
         counts.usageSessions++;
-        const materials = MATERIALS[plan.machineType];
-        if (materials && session) {
-          const [material, unit, qty] = pick(materials);
-          await tx.insert(usageMaterials).values({ usageSessionId: session.id, material, unit, quantity: Math.round(qty * (0.5 + rand())) });
+        const consumed = DEMO_MATERIALS[plan.machineType];
+        if (consumed && session) {
+          const [material, unit, qty] = pick(consumed);
+          await tx.insert(usageMaterials).values({
+            usageSessionId: session.id,
+            materialId: materialOf(material, unit).id,
+            material,
+            unit,
+            quantity: Math.round(qty * (0.5 + rand())),
+          });
         }
       }
 

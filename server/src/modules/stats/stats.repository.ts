@@ -296,21 +296,30 @@ export interface MaterialSum {
   quantity: number;
 }
 
-/** Materials of the usage sessions that start in the month (a session's materials are not split). */
+/**
+ * Materials of the usage sessions that start in the month (a session's materials are not split),
+ * one row per catalogue entry under its name of now: "PLA g" and "pla G" are one entry, so one
+ * row. Over several labs, entries of one name and unit (as material_key() compares them) are one
+ * row too. A row without an entry (blank text from before the catalogue) counts by its text,
+ * compared the same way.
+ */
 export async function materialsOfMonth(db: StatsDb, bounds: readonly LabBounds[]): Promise<MaterialSum[]> {
   const params = new Params();
   const cte = boundsCte(params, bounds);
   return db.query<MaterialSum>(
     `with ${cte}
-    select btrim(um.material) as material, btrim(um.unit) as unit, sum(um.quantity)::float8 as quantity
+    select coalesce(min(m.name), min(btrim(um.material))) as material,
+      coalesce(min(m.unit), min(btrim(um.unit))) as unit,
+      sum(um.quantity)::float8 as quantity
     from usage_materials um
+    left join materials m on m.id = um.material_id
     where um.usage_session_id in (
       select s.id from bounds x cross join lateral (
         select s.id from usage_sessions s where s.lab_id = x.lab_id and s.start_at >= x.ms and s.start_at < x.me
         offset 0
       ) s
     )
-    group by 1, 2`,
+    group by material_key(coalesce(m.name, um.material)), material_key(coalesce(m.unit, um.unit))`,
     params.values,
   );
 }

@@ -128,8 +128,8 @@ export function createCheckInOut(core: UsageCore) {
         const open = await repo.lockOpenSessionOfBooking(booking.id, tx);
         if (!open) throw conflict('INVALID_STATE', 'The booking has no open usage session');
         const closed = await repo.updateSession(open.id, { endAt: endingNow(open.startAt, now), note: appendNote(open.note, body.note) }, tx);
-        await core.recordMaterials(tx, open.id, body.materials);
-        const updated = await bookingService.transitions.checkOut(tx, actor.id, booking, { usageSessionId: open.id, materials: body.materials ?? [] });
+        const materials = await core.recordMaterials(tx, actor, booking.labId, open.id, body.materials);
+        const updated = await bookingService.transitions.checkOut(tx, actor.id, booking, { usageSessionId: open.id, materials });
         return { updated, session: closed! };
       });
       const owner = updated.userId ? await repo.findMember(updated.userId) : undefined;

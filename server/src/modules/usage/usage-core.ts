@@ -1,8 +1,8 @@
 // What every part of the usage module shares: the repository, finding and showing sessions, and
 // the rules on a session's times.
-import type { MaterialUse, UsageSession } from '@fablab/shared';
+import type { MaterialUse, RecordedMaterial, UsageSession } from '@fablab/shared';
 import type { FastifyInstance } from 'fastify';
-import type { DbOrTx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import type { Core } from '../../plugins/core.js';
 import type { Actor } from '../../plugins/policy.js';
@@ -14,6 +14,7 @@ export interface UsageServiceDeps extends Core {
   certifications: FastifyInstance['certifications'];
   labs: FastifyInstance['labs'];
   machines: FastifyInstance['machines'];
+  materials: FastifyInstance['materials'];
 }
 
 /** A session closed in the same instant it opened still lasts a moment (end_at > start_at). */
@@ -78,14 +79,21 @@ export function createUsageCore(deps: UsageServiceDeps) {
     return view!;
   }
 
-  /** Records the materials used in a session, as typed but trimmed. */
-  async function recordMaterials(tx: DbOrTx, sessionId: string, materials: MaterialUse[] | undefined): Promise<void> {
-    if (!materials || materials.length === 0) return;
-    await repo.addMaterials(
-      sessionId,
-      materials.map((m) => ({ material: m.material.trim(), quantity: m.quantity, unit: m.unit.trim() })),
-      tx,
-    );
+  /**
+   * Records the materials used in a session of lab `labId` as entries of its catalogue (the
+   * materials service decides which, and whether this caller's free text may add one); the
+   * recorded rows, for the audit trail.
+   */
+  async function recordMaterials(
+    tx: Tx,
+    actor: Actor,
+    labId: string,
+    sessionId: string,
+    materials: MaterialUse[] | undefined,
+  ): Promise<RecordedMaterial[]> {
+    const resolved = await deps.materials.resolveUses(tx, actor, labId, materials);
+    await repo.addMaterials(sessionId, resolved, tx);
+    return resolved;
   }
 
   return { ...deps, repo, findSession, mayReadSession, viewSessions, viewSession, recordMaterials };

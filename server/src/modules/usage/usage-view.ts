@@ -1,5 +1,5 @@
 // The API views of sessions and incidents, and who may see the names on them (Decree 13).
-import type { Gender, Incident, MaterialUse, MemberCategory, Purpose, UsageSession } from '@fablab/shared';
+import type { Gender, Incident, MemberCategory, Purpose, RecordedMaterial, UsageSession } from '@fablab/shared';
 import { can, type Actor } from '../../plugins/policy.js';
 import type { IncidentRow, UsageRow } from './usage.repository.js';
 
@@ -11,7 +11,7 @@ function meterHours(secs: number | null): number | null {
   return secs === null ? null : Math.round(secs / 0.36) / 10_000;
 }
 
-export function toApiUsage(row: UsageRow, materials: MaterialUse[], names: { show: boolean; userName?: string | null }): UsageSession {
+export function toApiUsage(row: UsageRow, materials: RecordedMaterial[], names: { show: boolean; userName?: string | null }): UsageSession {
   const session: UsageSession = {
     id: row.id,
     machineId: row.machineId,

@@ -16,10 +16,10 @@ export default fp(
   async function usagePlugin(app: FastifyInstance) {
     app.decorate(
       'usage',
-      createUsageService({ ...coreOf(app), bookings: app.bookings, certifications: app.certifications, labs: app.labs, machines: app.machines }),
+      createUsageService({ ...coreOf(app), bookings: app.bookings, certifications: app.certifications, labs: app.labs, machines: app.machines, materials: app.materials }),
     );
     app.jobs.register('mark-no-shows', markNoShows);
     app.jobs.register('auto-check-out', autoCheckOut);
   },
-  { name: 'usage', dependencies: ['core', 'jobs', 'bookings', 'certifications', 'labs', 'machines'] },
+  { name: 'usage', dependencies: ['core', 'jobs', 'bookings', 'certifications', 'labs', 'machines', 'materials'] },
 );

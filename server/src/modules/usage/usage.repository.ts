@@ -1,8 +1,8 @@
-import { DEFAULT_LAB_SETTINGS, type MaterialUse } from '@fablab/shared';
+import { DEFAULT_LAB_SETTINGS, type RecordedMaterial } from '@fablab/shared';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { pagedQuery, type Page, type Paged } from '../../db/paging.js';
-import { bookings, devices, incidents, labs, machines, maintenanceWindows, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
+import { bookings, devices, incidents, labs, machines, maintenanceWindows, materials, usageMaterials, usageSessions, users } from '../../db/schema/index.js';
 
 export type UsageRow = typeof usageSessions.$inferSelect;
 export type NewUsageRow = typeof usageSessions.$inferInsert;
@@ -142,26 +142,41 @@ export function createUsageRepository(db: DbOrTx) {
       return names;
     },
 
-    /** The materials recorded on each session, by session id. */
-    async materialsOf(sessionIds: string[], tx: DbOrTx = db): Promise<Map<string, MaterialUse[]>> {
-      const map = new Map<string, MaterialUse[]>();
+    /** The materials recorded on each session, by session id, named as their catalogue entries are now. */
+    async materialsOf(sessionIds: string[], tx: DbOrTx = db): Promise<Map<string, RecordedMaterial[]>> {
+      const map = new Map<string, RecordedMaterial[]>();
       if (sessionIds.length === 0) return map;
       const rows = await tx
-        .select()
+        .select({
+          usageSessionId: usageMaterials.usageSessionId,
+          materialId: usageMaterials.materialId,
+          material: sql<string>`coalesce(${materials.name}, ${usageMaterials.material})`,
+          unit: sql<string>`coalesce(${materials.unit}, ${usageMaterials.unit})`,
+          quantity: usageMaterials.quantity,
+        })
         .from(usageMaterials)
+        .leftJoin(materials, eq(materials.id, usageMaterials.materialId))
         .where(inArray(usageMaterials.usageSessionId, sessionIds))
-        .orderBy(asc(usageMaterials.material));
+        .orderBy(
+          asc(sql`coalesce(${materials.name}, ${usageMaterials.material})`),
+          asc(sql`coalesce(${materials.unit}, ${usageMaterials.unit})`),
+          asc(usageMaterials.quantity),
+          asc(usageMaterials.id),
+        );
       for (const r of rows) {
         const list = map.get(r.usageSessionId) ?? [];
-        list.push({ material: r.material, quantity: r.quantity, unit: r.unit });
+        list.push({ materialId: r.materialId, material: r.material, quantity: r.quantity, unit: r.unit });
         map.set(r.usageSessionId, list);
       }
       return map;
     },
 
-    async addMaterials(sessionId: string, materials: MaterialUse[], tx: DbOrTx = db): Promise<void> {
-      if (materials.length === 0) return;
-      await tx.insert(usageMaterials).values(materials.map((m) => ({ usageSessionId: sessionId, ...m })));
+    /** Rows of catalogue entries, keeping the entry's name and unit of now as the row's text. */
+    async addMaterials(sessionId: string, rows: Array<RecordedMaterial & { materialId: string }>, tx: DbOrTx = db): Promise<void> {
+      if (rows.length === 0) return;
+      await tx.insert(usageMaterials).values(
+        rows.map((m) => ({ usageSessionId: sessionId, materialId: m.materialId, material: m.material, unit: m.unit, quantity: m.quantity })),
+      );
     },
 
     async insertSession(values: NewUsageRow, tx: DbOrTx = db): Promise<UsageRow> {

@@ -31,14 +31,14 @@ export function createWalkIns(core: UsageCore) {
     const row = await refuseOverlap(() =>
       inTransaction(db, async (tx) => {
         const row = await repo.insertSession({ machineId: machine.id, labId: machine.labId, ...session, createdBy: actor.id }, tx);
-        await core.recordMaterials(tx, row.id, materials);
+        const recorded = await core.recordMaterials(tx, actor, machine.labId, row.id, materials);
         await audit.write(tx, {
           actorId: actor.id,
           action: 'usage.create',
           entityType: 'usage',
           entityId: row.id,
           labId: machine.labId,
-          details: { machineId: machine.id, ...details },
+          details: { machineId: machine.id, ...details, ...(recorded.length > 0 ? { materials: recorded } : {}) },
         });
         return row;
       }),
@@ -58,14 +58,14 @@ export function createWalkIns(core: UsageCore) {
     const session = await inTransaction(db, async (tx) => {
       const row = await repo.endOpenSession(sessionId, end, tx);
       if (!row) throw conflict('INVALID_STATE', 'The usage session has already ended');
-      await core.recordMaterials(tx, row.id, materials);
+      const recorded = await core.recordMaterials(tx, actor, row.labId, row.id, materials);
       await audit.write(tx, {
         actorId: actor.id,
         action: 'usage.end',
         entityType: 'usage',
         entityId: row.id,
         labId: row.labId,
-        details: { end: end.endAt.toISOString(), materials: materials ?? [], ...details },
+        details: { end: end.endAt.toISOString(), materials: recorded, ...details },
       });
       return row;
     });

@@ -26,6 +26,7 @@ import { useLabs } from '../../../features/labs/api/get-labs';
 import { ClosuresEditor } from '../../../features/labs/components/closures-editor';
 import { LabForm } from '../../../features/labs/components/lab-form';
 import { MachineManager } from '../../../features/labs/components/machine-manager';
+import { MaterialsCatalogue } from '../../../features/labs/components/materials-catalogue';
 import { MaintenanceDueBanner } from '../../../features/maintenance/components/maintenance-due';
 import { UsageList } from '../../../features/usage/components/usage-list';
 import { WalkInDialog, type WalkInDraft } from '../../../features/usage/components/walk-in-dialog';
@@ -408,6 +409,9 @@ function SettingsTab() {
       </div>
       <div className="section">
         <MachineManager labId={lab.id} />
+      </div>
+      <div className="section">
+        <MaterialsCatalogue labId={lab.id} />
       </div>
     </>
   );

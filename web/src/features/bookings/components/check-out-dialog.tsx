@@ -1,8 +1,8 @@
-import type { Booking, MaterialUse } from '@fablab/shared';
+import type { Booking } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
-import { MaterialsEditor } from '../../../components/ui/materials-editor';
+import { MaterialsEditor, materialUses, type MaterialDraft } from '../../../components/ui/materials-editor';
 import { FormError } from '../../../components/ui/states';
 import { useCheckOut } from '../api/check-out';
 
@@ -34,7 +34,7 @@ function CheckOutForm({
 }) {
   const { t } = useTranslation();
   const checkOut = useCheckOut();
-  const [materials, setMaterials] = useState<MaterialUse[]>([]);
+  const [materials, setMaterials] = useState<MaterialDraft[]>([]);
   const [note, setNote] = useState('');
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -42,9 +42,7 @@ function CheckOutForm({
       {
         id: booking.id,
         body: {
-          materials: materials
-            .filter((m) => m.material.trim() && m.unit.trim())
-            .map((m) => ({ ...m, material: m.material.trim(), unit: m.unit.trim() })),
+          materials: materialUses(materials),
           ...(note.trim() ? { note: note.trim() } : {}),
         },
       },
@@ -54,7 +52,7 @@ function CheckOutForm({
   return (
     <form className="form" onSubmit={submit}>
       <p>{description}</p>
-      <MaterialsEditor rows={materials} onChange={setMaterials} />
+      <MaterialsEditor labId={booking.labId} rows={materials} onChange={setMaterials} />
       <label className="field">
         <span>{t('usage.noteOptional')}</span>
         <textarea rows={2} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />

@@ -5,7 +5,6 @@ import {
   MEMBER_CATEGORIES,
   type Gender,
   type Machine,
-  type MaterialUse,
   type MemberCategory,
   type Purpose,
   type User,
@@ -16,7 +15,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateField } from '../../../components/ui/date-field';
 import { Dialog } from '../../../components/ui/dialog';
-import { MaterialsEditor } from '../../../components/ui/materials-editor';
+import { MaterialsEditor, materialUses, type MaterialDraft } from '../../../components/ui/materials-editor';
 import { NoteField, PurposeField } from '../../../components/ui/purpose-note-fields';
 import { SelectField } from '../../../components/ui/select-field';
 import { FormError } from '../../../components/ui/states';
@@ -63,9 +62,11 @@ function WalkInForm({ draft, machines, zone, onClose, onDone, renderMemberPicker
   const [guestCategory, setGuestCategory] = useState<MemberCategory>('community');
   const [guestGender, setGuestGender] = useState<Gender>('undisclosed');
   const [purpose, setPurpose] = useState<Purpose>('personal_project');
-  const [materials, setMaterials] = useState<MaterialUse[]>([]);
+  const [materials, setMaterials] = useState<MaterialDraft[]>([]);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // The machines offered are one lab's: its catalogue is the one to pick from.
+  const labId = machines.find((m) => m.id === machineId)?.labId ?? machines[0]?.labId;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -82,7 +83,7 @@ function WalkInForm({ draft, machines, zone, onClose, onDone, renderMemberPicker
       ...(who === 'member' && member ? { userId: member.id } : {}),
       ...(who === 'guest' ? { guest: { name: guestName.trim(), category: guestCategory, gender: guestGender } } : {}),
       purpose,
-      materials: materials.filter((m) => m.material.trim() && m.unit.trim()),
+      materials: materialUses(materials),
       ...(note.trim() ? { note: note.trim() } : {}),
     };
     create.mutate(body, { onSuccess: onDone });
@@ -147,7 +148,7 @@ function WalkInForm({ draft, machines, zone, onClose, onDone, renderMemberPicker
         )}
       </fieldset>
       <PurposeField value={purpose} onChange={setPurpose} />
-      <MaterialsEditor rows={materials} onChange={setMaterials} />
+      {labId && <MaterialsEditor labId={labId} rows={materials} onChange={setMaterials} />}
       <NoteField label={t('usage.noteOptional')} rows={2} value={note} onChange={setNote} />
       {problem && (
         <p className="form-error" role="alert">
