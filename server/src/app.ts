@@ -137,8 +137,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(machinesPlugin);
   await app.register(usagePlugin);
   await app.register(maintenancePlugin);
-  await app.register(accountsPlugin);
   await app.register(notificationsPlugin);
+  await app.register(accountsPlugin);
   await app.register(feedsPlugin);
   await app.register(statsPlugin);
   await app.register(auditPlugin);

@@ -8,10 +8,11 @@
 // lab), managerOther (manages another lab only), department, admin.
 import { WEEKDAY_HOURS } from '../helpers/app.js';
 import type { InjectOptions } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cards, certificationRecognitions, devices, machineTypes } from '../../src/db/schema/index.js';
+import { cards, certificationRecognitions, devices, guardianConsentLinks, machineTypes, users } from '../../src/db/schema/index.js';
+import { hashConsentToken } from '../../src/modules/accounts/guardian-consent.js';
 import { createTestContext, fixedClock, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers/app.js';
 import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
 import { CALLERS, NOW, createWorld, local, type Caller, type SignedInCaller, type World } from './world.js';
@@ -54,6 +55,35 @@ const machineBody = {
   maxMinutes: 240,
   slotMinutes: 30,
 };
+
+/** A fresh account of someone under 16 whose guardian has not consented yet. */
+async function minor(w: World): Promise<string> {
+  const [row] = await w.ctx.db
+    .insert(users)
+    .values({
+      email: `minor-${randomUUID()}@example.test`,
+      fullName: 'Trần Bé Na',
+      category: 'student',
+      under16: true,
+      guardianName: 'Trần Thị Mẹ',
+      guardianContact: 'me.tran@example.test',
+    })
+    .returning();
+  return row!.id;
+}
+
+/** A live consent link to a fresh minor's guardian. */
+async function consentToken(w: World): Promise<string> {
+  const userId = await minor(w);
+  const token = randomBytes(32).toString('base64url');
+  await w.ctx.db.insert(guardianConsentLinks).values({
+    userId,
+    tokenHash: hashConsentToken(token),
+    sentTo: 'me.tran@example.test',
+    expiresAt: new Date(new Date(NOW).getTime() + 86_400_000),
+  });
+  return token;
+}
 
 const MATRIX: Record<string, Entry> = {
   // ---------- health and accounts ----------
@@ -100,6 +130,17 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/users/:id': {
     build: async (w) => ({ url: `/api/users/${w.users.owner.id}`, payload: { role: 'member' } }),
     expect: adminOnly(200),
+  },
+  // Only an under-16 account waiting for consent asks for a link: for everyone else it is the state.
+  'POST /api/me/guardian-consent': { build: async () => ({ url: '/api/me/guardian-consent', payload: {} }), expect: s(401, 409, 409, 409, 409, 409, 409) },
+  'GET /api/guardian-consent/:token': { build: async (w) => ({ url: `/api/guardian-consent/${await consentToken(w)}` }), expect: everyone(200) },
+  'POST /api/guardian-consent/:token': {
+    build: async (w) => ({ url: `/api/guardian-consent/${await consentToken(w)}`, payload: { consent: true } }),
+    expect: everyone(200),
+  },
+  'POST /api/users/:id/guardian-consent': {
+    build: async (w) => ({ url: `/api/users/${await minor(w)}/guardian-consent`, payload: { labId: w.labHere.id } }),
+    expect: labManagers(200),
   },
   'GET /api/me/calendar-feed': { build: async () => ({ url: '/api/me/calendar-feed' }), expect: signedIn(200) },
   'POST /api/me/calendar-feed': { build: async () => ({ url: '/api/me/calendar-feed' }), expect: signedIn(200) },

@@ -12,7 +12,10 @@ declare module 'fastify' {
 
 export default fp(
   async function accountsPlugin(app: FastifyInstance) {
-    app.decorate('accounts', createAccountService({ ...coreOf(app), bookings: app.bookings }));
+    app.decorate(
+      'accounts',
+      createAccountService({ ...coreOf(app), bookings: app.bookings, notifications: app.notifications, publicUrl: app.config.publicUrl }),
+    );
   },
-  { name: 'accounts', dependencies: ['core', 'bookings'] },
+  { name: 'accounts', dependencies: ['core', 'bookings', 'notifications'] },
 );

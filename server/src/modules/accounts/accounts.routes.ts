@@ -1,5 +1,11 @@
 import {
   AuthResponse,
+  ConsentToken,
+  GuardianConsentBody,
+  GuardianConsentGiven,
+  GuardianConsentLinkBody,
+  GuardianConsentRequest,
+  PaperConsentBody,
   DeleteMeBody,
   ErrorResponse,
   ListOf,
@@ -108,6 +114,69 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { q, role, limit = 50, offset = 0 } = request.query;
       return service.list({ q, role }, { limit, offset });
     },
+  );
+
+  // ---------- a guardian's consent to an under-16 account (Decree 13/2023, art. 20) ----------
+
+  app.post(
+    '/me/guardian-consent',
+    {
+      preHandler: app.authenticate,
+      schema: { summary: 'Send (again) the consent link to the guardian of the signed-in member under 16', operationId: 'requestGuardianConsentLink',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        body: GuardianConsentLinkBody,
+        response: { 200: User, ...errors },
+      },
+    },
+    async (request) => service.apiUser(await service.requestConsentLink(request.actor.id, request.body)),
+  );
+
+  /** The guardian has no account: the link's secret is the whole of their right, throttled per address as sign-in is. */
+  async function consentLimit(request: FastifyRequest) {
+    await app.throttle.hit('auth', request.ip);
+  }
+
+  app.get(
+    '/guardian-consent/:token',
+    {
+      preHandler: consentLimit,
+      schema: { summary: 'Read what a guardian is asked to consent to (the link mailed to them)', operationId: 'readGuardianConsent',
+        tags: ['accounts'],
+        params: Type.Object({ token: ConsentToken }),
+        response: { 200: GuardianConsentRequest, ...errors },
+      },
+    },
+    async (request) => service.readConsent(request.params.token),
+  );
+
+  app.post(
+    '/guardian-consent/:token',
+    {
+      preHandler: consentLimit,
+      schema: { summary: 'The guardian consents (once per link)', operationId: 'confirmGuardianConsent',
+        tags: ['accounts'],
+        params: Type.Object({ token: ConsentToken }),
+        body: GuardianConsentBody,
+        response: { 200: GuardianConsentGiven, ...errors },
+      },
+    },
+    async (request) => service.confirmConsent(request.params.token),
+  );
+
+  app.post(
+    '/users/:id/guardian-consent',
+    {
+      preHandler: app.authenticate,
+      schema: { summary: 'Record the paper consent form a guardian signed (a lab’s manager, for their lab)', operationId: 'recordPaperConsent',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ id: Uuid }),
+        body: PaperConsentBody,
+        response: { 200: User, ...errors },
+      },
+    },
+    async (request) => service.apiUser(await service.recordPaperConsent(request.actor, request.params.id, request.body)),
   );
 
   app.patch(

@@ -1,4 +1,4 @@
-import type { RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
+import type { GuardianConsentLinkBody, PaperConsentBody, RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DomainError, badRequest, conflict, notFound, sqlState, unprocessable } from '../../lib/errors.js';
@@ -6,7 +6,9 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js'
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { inTransaction } from '../../lib/transaction.js';
 import type { Core } from '../../plugins/core.js';
+import type { Actor } from '../../plugins/policy.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
+import { createGuardianConsent, type SentLink } from './guardian-consent.js';
 
 /**
  * The columns that end every credential an account has handed out: sign-in tokens carry the
@@ -21,7 +23,22 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function toApiUser(row: UserRow, managedLabIds: string[]): User {
+/** Where an under-16 account's guardian consent stands; nothing for other accounts. */
+function consentOf(row: UserRow, link: SentLink | undefined): Pick<User, 'guardianConsent'> {
+  if (!row.under16) return {};
+  return {
+    guardianConsent: {
+      status: row.guardianConsentAt ? 'confirmed' : 'pending',
+      method: row.guardianConsentMethod ?? null,
+      confirmedAt: row.guardianConsentAt ? row.guardianConsentAt.toISOString() : null,
+      guardianName: row.guardianName,
+      linkSentTo: link?.sentTo ?? null,
+      linkSentAt: link ? link.createdAt.toISOString() : null,
+    },
+  };
+}
+
+export function toApiUser(row: UserRow, managedLabIds: string[], link?: SentLink): User {
   return {
     id: row.id,
     email: row.email ?? '',
@@ -34,6 +51,7 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
     locale: row.locale,
     managedLabIds: row.role === 'manager' ? managedLabIds : [],
     under16: row.under16,
+    ...consentOf(row, link),
     disabled: row.disabled,
     createdAt: row.createdAt.toISOString(),
   };
@@ -41,15 +59,18 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
 
 export interface AccountServiceDeps extends Core {
   bookings: FastifyInstance['bookings'];
+  notifications: Pick<FastifyInstance['notifications'], 'emailGuardianConsent'>;
+  publicUrl: string;
 }
 
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, clock, audit } = deps;
   const repo = createAccountRepository(db);
+  const consent = createGuardianConsent(deps);
 
   async function apiUser(row: UserRow): Promise<User> {
-    const managed = await repo.managedLabIds([row.id]);
-    return toApiUser(row, managed.get(row.id) ?? []);
+    const [managed, links] = await Promise.all([repo.managedLabIds([row.id]), consent.lastLinks(row.under16 ? [row.id] : [])]);
+    return toApiUser(row, managed.get(row.id) ?? [], links.get(row.id));
   }
 
   async function mustFind(id: string): Promise<UserRow> {
@@ -66,24 +87,33 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async register(body: RegisterBody): Promise<UserRow> {
       const email = normalizeEmail(body.email);
-      if (body.under16 && !(body.guardian && body.guardian.consent)) {
-        throw badRequest('GUARDIAN_REQUIRED', 'An account for someone under 16 needs a parent or guardian who consents');
+      const guardianName = body.guardian?.name.trim() ?? '';
+      const guardianContact = body.guardian?.contact.trim() ?? '';
+      // The guardian is named here; their consent comes from them (the link, or a paper form).
+      if (body.under16 && (!guardianName || !guardianContact || body.guardian?.consent === false)) {
+        throw badRequest('GUARDIAN_REQUIRED', 'An account for someone under 16 needs a parent’s or guardian’s name and contact');
       }
       const passwordHash = await hashPassword(body.password);
       try {
-        return await repo.insert({
-          email,
-          passwordHash,
-          fullName: body.fullName.trim(),
-          category: body.category,
-          gender: body.gender ?? 'undisclosed',
-          organization: body.organization || null,
-          phone: body.phone || null,
-          locale: body.locale ?? 'vi',
-          under16: body.under16 ?? false,
-          guardianName: body.under16 ? (body.guardian?.name ?? null) : null,
-          guardianContact: body.under16 ? (body.guardian?.contact ?? null) : null,
-          guardianConsentAt: body.under16 ? clock.now() : null,
+        return await inTransaction(db, async (tx) => {
+          const row = await repo.insert(
+            {
+              email,
+              passwordHash,
+              fullName: body.fullName.trim(),
+              category: body.category,
+              gender: body.gender ?? 'undisclosed',
+              organization: body.organization || null,
+              phone: body.phone || null,
+              locale: body.locale ?? 'vi',
+              under16: body.under16 ?? false,
+              guardianName: body.under16 ? guardianName : null,
+              guardianContact: body.under16 ? guardianContact : null,
+            },
+            tx,
+          );
+          if (row.under16) await consent.sendLink(tx, row);
+          return row;
         });
       } catch (err) {
         if (sqlState(err) === '23505') throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
@@ -154,6 +184,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           { by: userId, reason: SYSTEM_REASONS.accountDeleted, cause: 'account_deleted' },
         );
         await repo.clearNamesOnUsage(userId, tx);
+        await consent.forget(tx, userId);
         await repo.deleteNotifications(userId, tx);
         await repo.setManagedLabs(userId, [], tx);
         await repo.update(
@@ -167,6 +198,10 @@ export function createAccountService(deps: AccountServiceDeps) {
             guardianName: null,
             guardianContact: null,
             guardianConsentAt: null,
+            guardianConsentMethod: null,
+            guardianConsentBy: null,
+            guardianConsentLabId: null,
+            guardianConsentNote: null,
             deletedAt: now,
             disabled: true,
             ...revokedCredentials(),
@@ -179,9 +214,23 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async list(filter: { q?: string; role?: UserRow['role'] }, page: { limit: number; offset: number }) {
       const { rows, total } = await repo.list(filter, page);
-      const managed = await repo.managedLabIds(rows.map((r) => r.id));
-      return { items: rows.map((r) => toApiUser(r, managed.get(r.id) ?? [])), total };
+      const [managed, links] = await Promise.all([
+        repo.managedLabIds(rows.map((r) => r.id)),
+        consent.lastLinks(rows.filter((r) => r.under16).map((r) => r.id)),
+      ]);
+      return { items: rows.map((r) => toApiUser(r, managed.get(r.id) ?? [], links.get(r.id))), total };
     },
+
+    // ---------- a guardian's consent (guardian-consent.ts) ----------
+
+    /** The member asks for a (new) link to their guardian. */
+    requestConsentLink: (userId: string, body: GuardianConsentLinkBody) => consent.requestLink(userId, body),
+    /** The guardian's page: whose account, and what it keeps. */
+    readConsent: (token: string) => consent.read(token),
+    /** The guardian consents through the link. */
+    confirmConsent: (token: string) => consent.confirm(token),
+    /** A lab's manager records the guardian's signed paper form. */
+    recordPaperConsent: (actor: Actor, userId: string, body: PaperConsentBody) => consent.recordPaper(actor, userId, body),
 
     async updateUser(actorId: string, userId: string, body: UpdateUserBody): Promise<UserRow> {
       await mustFind(userId);
