@@ -47,7 +47,7 @@ describe('guardian consent', () => {
     const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/register', payload: registration(overrides) });
     expect(res.statusCode, res.body).toBe(201);
     const { token, user } = res.json();
-    return { ...user, token, tokenVersion: '' } as TestUser & { guardianConsent: Record<string, unknown> };
+    return { ...user, token, tokenVersion: '' } as TestUser & { under16: boolean; guardianConsent: Record<string, unknown> };
   }
 
   /** The secret of the last consent link mailed to this address. */

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorState, Loading, StatusMessage } from '../../components/ui/states';
 import { MyBookingList } from '../../features/bookings/components/my-booking-list';
+import { GuardianConsentCard } from '../../features/account/components/guardian-consent-card';
 import { MyDataCard } from '../../features/account/components/my-data-card';
 import { CalendarFeedCard } from '../../features/calendar-feed/components/calendar-feed-card';
 import { MyCertifications } from '../../features/certifications/components/my-certifications';
@@ -28,6 +29,11 @@ function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
           <Link to="/notifications">{t('myBookings.seeNotifications')}</Link>
         </p>
       </div>
+      {user.guardianConsent?.status === 'pending' && (
+        <div className="section">
+          <GuardianConsentCard user={user} />
+        </div>
+      )}
       <MyBookingList lookup={lookup.lookup} />
       <div className="grid-2 section">
         <MyCertifications
@@ -36,6 +42,7 @@ function MyBookingsContent({ onDeleted }: { onDeleted: () => void }) {
           zoneOf={lookup.zoneOf}
           machineTypeName={names.machineType}
         />
+        {user.guardianConsent?.status === 'confirmed' && <GuardianConsentCard user={user} />}
         <MyCards />
         <CalendarFeedCard />
         <MyDataCard onDeleted={onDeleted} />
