@@ -3,9 +3,11 @@
 import type { GuardianConsentGiven, GuardianConsentRequest } from '@fablab/shared';
 import { queryOptions, useMutation, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client';
+import { sharedKeys } from '../../../lib/query-keys';
 
+/** Under the public root: the page has no session, and a session starting or ending keeps it. */
 export const consentKeys = {
-  all: ['guardian-consent'] as const,
+  all: [...sharedKeys.public, 'guardian-consent'] as const,
   detail: (token: string) => [...consentKeys.all, token] as const,
 };
 

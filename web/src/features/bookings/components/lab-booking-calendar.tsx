@@ -506,6 +506,7 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
               });
             }}
             onOpenBooking={setOpened}
+            closedReason={closedDays[0]?.reason}
           />
         ) : (
           <LabCalendar
