@@ -148,7 +148,7 @@ for (const [viewportName, viewport] of Object.entries({ desktop: DESKTOP, phone:
     // The paper form, recorded in the certifications tab.
     await page.goto(`${app.baseUrl}/manage/${lab.id}/certifications`);
     const card = page.getByRole('region', { name: 'Phiếu đồng ý của người giám hộ (thành viên dưới 16 tuổi)' });
-    await card.getByLabel('Tìm thành viên (tên hoặc email)').fill(name);
+    await card.getByLabel('Tìm thành viên dưới 16 tuổi (tên hoặc email)').fill(name);
     await card.getByRole('button', { name: new RegExp(name) }).click();
     await card.getByText('Đang chờ sự đồng ý của người giám hộ (Nguyễn Văn Bố).').waitFor();
     await card.getByLabel('Ghi chú (số phiếu, nơi lưu…)').fill('Phiếu số 7, tủ hồ sơ');
