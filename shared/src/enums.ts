@@ -100,6 +100,28 @@ export type BusyKind = (typeof BUSY_KINDS)[number];
 export const INCIDENT_KINDS = ['damage', 'malfunction', 'injury', 'other'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
+/**
+ * How a guardian's consent to an under-16 account was given (Decree 13/2023, art. 20): through the
+ * one-time link mailed to the guardian, or on a paper form that a lab's manager recorded.
+ */
+export const GUARDIAN_CONSENT_METHODS = ['link', 'paper'] as const;
+export type GuardianConsentMethod = (typeof GUARDIAN_CONSENT_METHODS)[number];
+
+/** What the system keeps about a member, as the guardian's consent page lists it. */
+export const COLLECTED_FIELDS = [
+  'fullName',
+  'email',
+  'phone',
+  'organization',
+  'category',
+  'gender',
+  'guardian',
+  'bookings',
+  'usage',
+  'certifications',
+] as const;
+export type CollectedField = (typeof COLLECTED_FIELDS)[number];
+
 /** Error codes of the API contract; the web translates each. */
 export const ERROR_CODES = [
   'FST_ERR_VALIDATION',
@@ -116,6 +138,7 @@ export const ERROR_CODES = [
   'WRONG_PASSWORD',
   'ACCOUNT_DISABLED',
   'GUARDIAN_REQUIRED',
+  'GUARDIAN_CONSENT_REQUIRED',
   'TOO_MANY_REQUESTS',
   'MACHINE_UNAVAILABLE',
   'INVALID_DURATION',

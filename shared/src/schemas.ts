@@ -4,7 +4,9 @@ import { Type, type Static, type TSchema } from 'typebox';
 import {
   BOOKING_STATUSES,
   BUSY_KINDS,
+  COLLECTED_FIELDS,
   GENDERS,
+  GUARDIAN_CONSENT_METHODS,
   INCIDENT_KINDS,
   LIVE_MACHINE_STATES,
   LOCALES,
@@ -67,15 +69,37 @@ export function ListOf<T extends TSchema>(item: T) {
 }
 
 // ---------- accounts ----------
+/** A parent's or guardian's contact: an email gets the consent link; a phone number does not. */
+export const GuardianContact = Type.String({ minLength: 1, maxLength: 254 });
+
+/**
+ * The guardian of an under-16 account. `consent` is what the minor said at registration (kept for
+ * callers of the older contract: false is refused); it is not the guardian's consent, which the
+ * guardian gives through the link sent to their contact or on a paper form a manager records.
+ */
 export const Guardian = Type.Object(
   {
     name: FullName,
-    contact: Type.String({ minLength: 1, maxLength: 254 }),
-    consent: Type.Boolean(),
+    contact: GuardianContact,
+    consent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type Guardian = Static<typeof Guardian>;
+
+export const GuardianConsentMethodSchema = Type.Enum(GUARDIAN_CONSENT_METHODS);
+
+/** Where an under-16 account's guardian consent stands (the account itself, its managers, admins). */
+export const GuardianConsentState = Type.Object({
+  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed')]),
+  method: Type.Union([GuardianConsentMethodSchema, Type.Null()]),
+  confirmedAt: Type.Union([Instant, Type.Null()]),
+  guardianName: Type.Union([Type.String(), Type.Null()]),
+  /** Where the last consent link went, and when; null when none went (no email address, or email is off). */
+  linkSentTo: Type.Union([Type.String(), Type.Null()]),
+  linkSentAt: Type.Union([Instant, Type.Null()]),
+});
+export type GuardianConsentState = Static<typeof GuardianConsentState>;
 
 export const User = Type.Object({
   id: Uuid,
@@ -89,6 +113,8 @@ export const User = Type.Object({
   locale: LocaleSchema,
   managedLabIds: Type.Array(Uuid),
   under16: Type.Boolean(),
+  /** Under-16 accounts only: the guardian's consent, without which the account does not book. */
+  guardianConsent: Type.Optional(GuardianConsentState),
   disabled: Type.Boolean(),
   createdAt: Instant,
 });
@@ -110,6 +136,38 @@ export const RegisterBody = Type.Object(
   { additionalProperties: false },
 );
 export type RegisterBody = Static<typeof RegisterBody>;
+
+/** A member under 16 asks for a (new) consent link, with the guardian's details corrected if need be. */
+export const GuardianConsentLinkBody = Type.Object(
+  { name: Type.Optional(FullName), contact: Type.Optional(GuardianContact) },
+  { additionalProperties: false },
+);
+export type GuardianConsentLinkBody = Static<typeof GuardianConsentLinkBody>;
+
+/** A lab's manager records the paper consent form the guardian signed, kept at that lab. */
+export const PaperConsentBody = Type.Object(
+  { labId: Uuid, note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type PaperConsentBody = Static<typeof PaperConsentBody>;
+
+/** The secret of a consent link, as it travels in the link's path. */
+export const ConsentToken = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
+
+/** What the guardian reads before confirming: whose account, and what it keeps. */
+export const GuardianConsentRequest = Type.Object({
+  memberName: Type.String(),
+  guardianName: Type.Union([Type.String(), Type.Null()]),
+  collected: Type.Array(Type.Enum(COLLECTED_FIELDS)),
+  expiresAt: Instant,
+});
+export type GuardianConsentRequest = Static<typeof GuardianConsentRequest>;
+
+export const GuardianConsentBody = Type.Object({ consent: Type.Literal(true) }, { additionalProperties: false });
+export type GuardianConsentBody = Static<typeof GuardianConsentBody>;
+
+export const GuardianConsentGiven = Type.Object({ memberName: Type.String(), confirmedAt: Instant });
+export type GuardianConsentGiven = Static<typeof GuardianConsentGiven>;
 
 export const LoginBody = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -359,6 +417,8 @@ export const Booking = Type.Object({
   /** Only for callers who may see the member's name: the owner, the lab's managers, admins. */
   userName: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   userEmail: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** Only for the lab's managers and admins: the member is under 16 (a badge at approval and check-in). */
+  under16: Type.Optional(Type.Boolean()),
 });
 export type Booking = Static<typeof Booking>;
 

@@ -80,6 +80,14 @@ export const RULES = {
   // People (Decree 13/2023): names, emails, member ids and free text that may name people.
   'person.see_name': (a, r) => owns(a, r) || manages(a, r),
   'person.see_personal_data': (a, r) => a.role !== 'department' || owns(a, r),
+  /** That a booking's member is under 16 (a badge at approval and check-in): the lab's managers. */
+  'person.see_minor': manages,
+  /**
+   * Record the paper consent form an under-16 member's guardian signed, filed at the lab named:
+   * its managers and admins. Any lab's manager may (members belong to no lab), for their own lab;
+   * nobody for their own account.
+   */
+  'guardian_consent.record': (a, r) => manages(a, r) && !owns(a, r),
 
   // Accounts and cards.
   'users.search': isRole('admin', 'manager'),

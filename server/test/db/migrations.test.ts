@@ -77,6 +77,20 @@ describe('migrations and the overlap constraint', () => {
     await insertBooking(machineB, '2030-01-09T02:30:00Z', '2030-01-09T03:00:00Z');
   });
 
+  it('lets an under-16 account wait for consent, and keeps a consent and its method together (migration 0012)', async () => {
+    const insert = (consentAt: string | null, method: string | null) =>
+      ctx.database.query(
+        `insert into users (email, full_name, category, under16, guardian_name, guardian_contact, guardian_consent_at, guardian_consent_method)
+         values ($1, 'Bé Na', 'student', true, 'Mẹ', 'me@example.test', $2, $3)`,
+        [`minor-${Math.random().toString(36).slice(2)}@example.test`, consentAt, method],
+      );
+    await insert(null, null);
+    await insert('2026-06-01T01:00:00Z', 'paper');
+    expect(await refusal(() => insert('2026-06-01T01:00:00Z', null))).toBe('23514');
+    expect(await refusal(() => insert(null, 'link'))).toBe('23514');
+    expect(await refusal(() => insert('2026-06-01T01:00:00Z', 'phone'))).toBe('23514');
+  });
+
   it('raises a lab’s version on every change of its row or its closures, whoever writes them', async () => {
     const version = async () => (await ctx.database.query<{ version: number }>(`select version from labs where id = $1`, [labId]))[0]!.version;
     const before = await version();

@@ -8,10 +8,19 @@
 // lab), managerOther (manages another lab only), department, admin.
 import { WEEKDAY_HOURS } from '../helpers/app.js';
 import type { InjectOptions } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cards, certificationRecognitions, devices, machineTypes, materials } from '../../src/db/schema/index.js';
+import {
+  cards,
+  certificationRecognitions,
+  devices,
+  guardianConsentLinks,
+  machineTypes,
+  materials,
+  users,
+} from '../../src/db/schema/index.js';
+import { hashConsentToken } from '../../src/modules/accounts/guardian-consent.js';
 import { createTestContext, fixedClock, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers/app.js';
 import { collectRoutes, routeKey, type CollectedRoute } from './routes.js';
 import { CALLERS, NOW, createWorld, local, type Caller, type SignedInCaller, type World } from './world.js';
@@ -57,8 +66,40 @@ const machineBody = {
 
 /** A fresh entry of labHere's materials catalogue. */
 async function material(w: World): Promise<{ id: string }> {
-  const [row] = await w.ctx.db.insert(materials).values({ labId: w.labHere.id, name: `Mica ${randomUUID().slice(0, 8)}`, unit: 'tấm' }).returning();
+  const [row] = await w.ctx.db
+    .insert(materials)
+    .values({ labId: w.labHere.id, name: `Mica ${randomUUID().slice(0, 8)}`, unit: 'tấm' })
+    .returning();
   return row!;
+}
+
+/** A fresh account of someone under 16 whose guardian has not consented yet. */
+async function minor(w: World): Promise<string> {
+  const [row] = await w.ctx.db
+    .insert(users)
+    .values({
+      email: `minor-${randomUUID()}@example.test`,
+      fullName: 'Trần Bé Na',
+      category: 'student',
+      under16: true,
+      guardianName: 'Trần Thị Mẹ',
+      guardianContact: 'me.tran@example.test',
+    })
+    .returning();
+  return row!.id;
+}
+
+/** A live consent link to a fresh minor's guardian. */
+async function consentToken(w: World): Promise<string> {
+  const userId = await minor(w);
+  const token = randomBytes(32).toString('base64url');
+  await w.ctx.db.insert(guardianConsentLinks).values({
+    userId,
+    tokenHash: hashConsentToken(token),
+    sentTo: 'me.tran@example.test',
+    expiresAt: new Date(new Date(NOW).getTime() + 86_400_000),
+  });
+  return token;
 }
 
 const MATRIX: Record<string, Entry> = {
@@ -117,6 +158,23 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/users/:id': {
     build: async (w) => ({ url: `/api/users/${w.users.owner.id}`, payload: { role: 'member' } }),
     expect: adminOnly(200),
+  },
+  // Only an under-16 account waiting for consent asks for a link: for everyone else it is the state.
+  'POST /api/me/guardian-consent': {
+    build: async () => ({ url: '/api/me/guardian-consent', payload: {} }),
+    expect: s(401, 409, 409, 409, 409, 409, 409),
+  },
+  'GET /api/guardian-consent/:token': {
+    build: async (w) => ({ url: `/api/guardian-consent/${await consentToken(w)}` }),
+    expect: everyone(200),
+  },
+  'POST /api/guardian-consent/:token': {
+    build: async (w) => ({ url: `/api/guardian-consent/${await consentToken(w)}`, payload: { consent: true } }),
+    expect: everyone(200),
+  },
+  'POST /api/users/:id/guardian-consent': {
+    build: async (w) => ({ url: `/api/users/${await minor(w)}/guardian-consent`, payload: { labId: w.labHere.id } }),
+    expect: labManagers(200),
   },
   'GET /api/me/calendar-feed': { build: async () => ({ url: '/api/me/calendar-feed' }), expect: signedIn(200) },
   'POST /api/me/calendar-feed': { build: async () => ({ url: '/api/me/calendar-feed' }), expect: signedIn(200) },
@@ -402,8 +460,13 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/labs/:labId/recognitions': {
     build: async (w) => {
       const recognized = await w.ctx.createLab();
-      await w.ctx.db.insert(certificationRecognitions).values({ labId: w.labHere.id, recognizedLabId: recognized.id, machineType: 'cnc_router' });
-      return { url: `/api/labs/${w.labHere.id}/recognitions`, payload: { recognizedLabId: recognized.id, machineType: 'cnc_router' } };
+      await w.ctx.db
+        .insert(certificationRecognitions)
+        .values({ labId: w.labHere.id, recognizedLabId: recognized.id, machineType: 'cnc_router' });
+      return {
+        url: `/api/labs/${w.labHere.id}/recognitions`,
+        payload: { recognizedLabId: recognized.id, machineType: 'cnc_router' },
+      };
     },
     expect: labManagers(204),
   },
@@ -452,13 +515,22 @@ const MATRIX: Record<string, Entry> = {
   },
 
   // ---------- materials catalogue ----------
-  'GET /api/labs/:labId/materials': { build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials` }), expect: signedIn(200) },
+  'GET /api/labs/:labId/materials': {
+    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials` }),
+    expect: signedIn(200),
+  },
   'POST /api/labs/:labId/materials': {
-    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials`, payload: { name: `Ván ép ${randomUUID().slice(0, 8)}`, unit: 'tấm', priceVnd: 45_000 } }),
+    build: async (w) => ({
+      url: `/api/labs/${w.labHere.id}/materials`,
+      payload: { name: `Ván ép ${randomUUID().slice(0, 8)}`, unit: 'tấm', priceVnd: 45_000 },
+    }),
     expect: labManagers(201),
   },
   'PATCH /api/labs/:labId/materials/:materialId': {
-    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/materials/${(await material(w)).id}`, payload: { priceVnd: 130_000 } }),
+    build: async (w) => ({
+      url: `/api/labs/${w.labHere.id}/materials/${(await material(w)).id}`,
+      payload: { priceVnd: 130_000 },
+    }),
     expect: labManagers(200),
   },
 
@@ -484,10 +556,16 @@ const MATRIX: Record<string, Entry> = {
 
   // ---------- devices and cards ----------
   'POST /api/machines/:machineId/devices': {
-    build: async (w) => ({ url: `/api/machines/${(await w.machine()).id}/devices`, payload: { kind: 'reader', deviceId: `reader-${randomUUID().slice(0, 8)}` } }),
+    build: async (w) => ({
+      url: `/api/machines/${(await w.machine()).id}/devices`,
+      payload: { kind: 'reader', deviceId: `reader-${randomUUID().slice(0, 8)}` },
+    }),
     expect: labManagers(201),
   },
-  'GET /api/labs/:labId/devices': { build: async (w) => ({ url: `/api/labs/${w.labHere.id}/devices` }), expect: labManagers(200) },
+  'GET /api/labs/:labId/devices': {
+    build: async (w) => ({ url: `/api/labs/${w.labHere.id}/devices` }),
+    expect: labManagers(200),
+  },
   'GET /api/labs/:labId/device-events': {
     build: async (w) => ({ url: `/api/labs/${w.labHere.id}/device-events?code=UNKNOWN_CARD` }),
     expect: labManagers(200),
@@ -495,21 +573,33 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/devices/:id': {
     build: async (w) => {
       const m = await w.machine();
-      const [row] = await w.ctx.db.insert(devices).values({ machineId: m.id, labId: m.labId, kind: 'reader', deviceId: `reader-${randomUUID().slice(0, 8)}` }).returning();
+      const [row] = await w.ctx.db
+        .insert(devices)
+        .values({ machineId: m.id, labId: m.labId, kind: 'reader', deviceId: `reader-${randomUUID().slice(0, 8)}` })
+        .returning();
       return { url: `/api/devices/${row!.id}` };
     },
     expect: s(401, 404, 404, 204, 404, 404, 204),
   },
   'POST /api/users/:id/cards': {
-    build: async (w) => ({ url: `/api/users/${w.users.owner.id}/cards`, payload: { uid: randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase() } }),
+    build: async (w) => ({
+      url: `/api/users/${w.users.owner.id}/cards`,
+      payload: { uid: randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase() },
+    }),
     // Any lab's manager assigns cards: there is no lab membership.
     expect: s(401, 403, 403, 201, 201, 403, 201),
   },
-  'GET /api/users/:id/cards': { build: async (w) => ({ url: `/api/users/${w.users.owner.id}/cards` }), expect: s(401, 403, 200, 200, 200, 403, 200) },
+  'GET /api/users/:id/cards': {
+    build: async (w) => ({ url: `/api/users/${w.users.owner.id}/cards` }),
+    expect: s(401, 403, 200, 200, 200, 403, 200),
+  },
   'GET /api/me/cards': { build: async () => ({ url: '/api/me/cards' }), expect: signedIn(200) },
   'DELETE /api/cards/:id': {
     build: async (w) => {
-      const [row] = await w.ctx.db.insert(cards).values({ userId: w.users.owner.id, uid: randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase() }).returning();
+      const [row] = await w.ctx.db
+        .insert(cards)
+        .values({ userId: w.users.owner.id, uid: randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase() })
+        .returning();
       return { url: `/api/cards/${row!.id}` };
     },
     expect: s(401, 404, 204, 204, 204, 404, 204),
@@ -517,7 +607,12 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/machines/:machineId/start': {
     build: async (w) => {
       const m = await w.machine();
-      await w.booking({ status: 'approved', start: local('2026-06-01T08:00'), end: local('2026-06-01T09:00'), machine: m });
+      await w.booking({
+        status: 'approved',
+        start: local('2026-06-01T08:00'),
+        end: local('2026-06-01T09:00'),
+        machine: m,
+      });
       return { url: `/api/machines/${m.id}/start` };
     },
     // Only the owner has a booking now; for everyone else it is the decision's refusal, not a permission.
@@ -534,7 +629,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/machines/:machineId/power': {
     build: async (w) => {
       const m = await w.machine();
-      await w.ctx.db.insert(devices).values({ machineId: m.id, labId: m.labId, kind: 'switch', deviceId: `shelly-${randomUUID().slice(0, 8)}` });
+      await w.ctx.db
+        .insert(devices)
+        .values({ machineId: m.id, labId: m.labId, kind: 'switch', deviceId: `shelly-${randomUUID().slice(0, 8)}` });
       return { url: `/api/machines/${m.id}/power`, payload: { on: false, reason: 'Left running' } };
     },
     // Machines are public: whoever does not manage the lab may see it, so 403 rather than 404.

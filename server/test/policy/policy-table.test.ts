@@ -41,6 +41,8 @@ const EXPECTED: Record<Action, [boolean, boolean, boolean, boolean, boolean, boo
   'certification.exempt': [N, N, Y, N, N, Y],
   'person.see_name': [N, Y, Y, N, N, Y],
   'person.see_personal_data': [Y, Y, Y, Y, N, Y],
+  'person.see_minor': [N, N, Y, N, N, Y],
+  'guardian_consent.record': [N, N, Y, N, N, Y],
   'users.search': [N, N, Y, Y, N, Y],
   'users.administer': [N, N, N, N, N, Y],
   'users.invite': [N, N, N, N, N, Y],

@@ -6,6 +6,7 @@ import { AppLayout } from './layout';
 import { LabsPage } from './routes/labs-page';
 import { NotFoundPage, RouteErrorPage } from './routes/not-found-page';
 import { NotificationsPage } from './routes/notifications-page';
+import { GuardianConsentPage } from './routes/guardian-consent-page';
 import { ForgotPasswordPage, ResetPasswordPage, SetPasswordPage } from './routes/password-reset-pages';
 import { RegisterPage } from './routes/register-page';
 import { SignInPage } from './routes/sign-in-page';
@@ -30,6 +31,7 @@ export const router = createBrowserRouter([
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
       { path: 'reset-password', element: <ResetPasswordPage /> },
       { path: 'set-password', element: <SetPasswordPage /> },
+      { path: 'guardian-consent/:token', element: <GuardianConsentPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
       { path: 'labs/:labId', element: <LabCalendarPage /> },
       { path: 'my', element: <MyBookingsPage /> },

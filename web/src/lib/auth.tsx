@@ -15,7 +15,8 @@ export const authKeys = {
 
 /** Everything but labs and machines (public) and who is signed in (re-read) belongs to one session. */
 function belongsToSession(query: { queryKey: readonly unknown[] }): boolean {
-  return query.queryKey[0] !== sharedKeys.labs[0] && query.queryKey[0] !== sharedKeys.auth[0];
+  const root = query.queryKey[0];
+  return root !== sharedKeys.labs[0] && root !== sharedKeys.auth[0] && root !== sharedKeys.public[0];
 }
 
 export function useToken(): string | null {

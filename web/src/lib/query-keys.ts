@@ -15,4 +15,6 @@ export const sharedKeys = {
   labs: ['labs'] as const,
   /** Who is signed in. */
   auth: ['auth'] as const,
+  /** Pages for people without an account (a guardian's consent link): no session's, never dropped with one. */
+  public: ['public'] as const,
 };

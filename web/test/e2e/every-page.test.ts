@@ -11,10 +11,14 @@ import { axeSerious, type AxeViolation } from './helpers/axe';
 import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, SCREENSHOT_DIR, signIn } from './helpers/browser';
 import { englishIn, readableText, type Leak } from './helpers/language';
 import { freeWeekday, LAB_ZONE } from './helpers/dates';
+import { CONSENT_LINK, startMailbox, type Mailbox } from './helpers/mailbox';
 import { ACCOUNTS, pagesOf, settled, trackRequests, type Role } from './helpers/pages';
 import { startApp, type RunningApp } from './helpers/server';
 
 let app: RunningApp;
+/** The server mails a guardian's consent link here: the page the guardian reads is looked at too. */
+let mailbox: Mailbox;
+let consentToken: string;
 let browser: Browser;
 let lab: Lab;
 /** A day on which the member has a booking, whatever today's demo data holds. */
@@ -31,7 +35,8 @@ const data: string[] = [
 ];
 
 beforeAll(async () => {
-  app = await startApp();
+  mailbox = await startMailbox();
+  app = await startApp({ env: mailbox.env });
   browser = await launchBrowser();
   const labs = await labsOf(app.baseUrl);
   lab = labs.find((l) => l.slug === 'mechatronics')!;
@@ -55,11 +60,28 @@ beforeAll(async () => {
     end: DateTime.fromISO(`${bookedDay}T11:00`, { zone: LAB_ZONE }).toISO(),
     purpose: 'personal_project',
   });
+  // A member under 16 registers; their guardian's link is read, never used.
+  const registered = await fetch(`${app.baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      email: 'minor.every-page@example.test',
+      password: 'mat-khau-du-dai',
+      fullName: 'Trần Minh Khôi',
+      category: 'student',
+      under16: true,
+      guardian: { name: 'Trần Thị Hoa', contact: 'guardian.every-page@example.test' },
+    }),
+  });
+  expect(registered.status).toBe(201);
+  consentToken = (await mailbox.waitFor('guardian.every-page@example.test', CONSENT_LINK))[1]!;
+  data.push('Trần Minh Khôi', 'Trần Thị Hoa', 'minor.every-page@example.test');
 });
 
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
+  await mailbox?.close();
 });
 
 const ROLES: Role[] = ['visitor', 'member', 'manager', 'department', 'admin'];
@@ -82,7 +104,7 @@ for (const role of ROLES) {
       const inFlight = trackRequests(page);
       if (role !== 'visitor') await signIn(page, app.baseUrl, ACCOUNTS[role]);
       const results: Finding[] = [];
-      for (const target of pagesOf(role, lab.id, bookedDay)) {
+      for (const target of pagesOf(role, lab.id, bookedDay, { consentToken })) {
         await page.goto(`${app.baseUrl}${target.path}`);
         await settled(page, inFlight);
         if (target.then) {

@@ -49,6 +49,9 @@ test('a lab manager edits hours, rules and closures, and is offered no field of 
   await closures.getByLabel('Từ ngày').fill('2031-01-02');
   await closures.getByLabel('Lý do', { exact: true }).fill('Kiểm kê');
   await closures.getByRole('button', { name: 'Thêm ngày nghỉ' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Xác nhận ngày nghỉ' });
+  await confirm.getByText('Không có lượt đặt nào bị hủy.').waitFor();
+  await confirm.getByRole('button', { name: 'Xác nhận ngày nghỉ' }).click();
   const added = closures.getByRole('listitem').filter({ hasText: 'Kiểm kê' });
   await added.waitFor();
   await added.getByRole('button', { name: 'Xóa' }).click();

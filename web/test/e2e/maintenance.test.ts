@@ -67,6 +67,11 @@ test('maintenance over a booking cancels it, and the maker sees the reason', asy
   await expect.poll(() => window.getByLabel('Giờ kết thúc').inputValue()).toBe('12:00');
   await window.getByLabel('Lý do bảo trì').fill('Thay mỏ hàn và hiệu chỉnh nguồn');
   await window.getByRole('button', { name: 'Lên lịch bảo trì' }).click();
+  // Before it is saved, the dialog lists what the window would cancel.
+  const listed = window.getByRole('list', { name: 'Các lượt đặt sẽ bị hủy' }).getByRole('listitem');
+  await listed.filter({ hasText: 'Phạm Minh Anh' }).filter({ hasText: machine.name }).waitFor();
+  expect(await listed.count()).toBe(1);
+  await window.getByRole('button', { name: 'Lên lịch và hủy 1 lượt đặt' }).click();
   await manager.getByRole('status').filter({ hasText: 'Đã hủy 1 lượt đặt trùng: Phạm Minh Anh' }).waitFor();
   await manager.locator('.rbc-event.entry-maintenance').first().waitFor();
   await screenshot(manager, 'manager-day-desktop');

@@ -113,6 +113,7 @@ test('a manager records a walk-in and adds a closure', async () => {
   await page.getByLabel('Từ ngày').fill(closureDay);
   await page.getByLabel('Lý do', { exact: true }).fill('Kiểm kê thiết bị cuối năm');
   await page.getByRole('button', { name: 'Thêm ngày nghỉ' }).click();
+  await page.getByRole('dialog', { name: 'Xác nhận ngày nghỉ' }).getByRole('button', { name: /^(Xác nhận ngày nghỉ|Thêm ngày nghỉ và hủy)/ }).click();
   await page.getByRole('listitem').filter({ hasText: 'Kiểm kê thiết bị cuối năm' }).waitFor();
   await page.getByRole('heading', { name: 'Thông tin và giờ mở cửa' }).scrollIntoViewIfNeeded();
   await screenshot(page, 'manager-settings-desktop');

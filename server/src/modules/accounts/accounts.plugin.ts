@@ -12,7 +12,16 @@ declare module 'fastify' {
 
 export default fp(
   async function accountsPlugin(app: FastifyInstance) {
-    app.decorate('accounts', createAccountService({ ...coreOf(app), bookings: app.bookings, passwordLinks: app.passwordLinks }));
+    app.decorate(
+      'accounts',
+      createAccountService({
+        ...coreOf(app),
+        bookings: app.bookings,
+        passwordLinks: app.passwordLinks,
+        notifications: app.notifications,
+        publicUrl: app.config.publicUrl,
+      }),
+    );
   },
   { name: 'accounts', dependencies: ['core', 'bookings', 'notifications'] },
 );

@@ -1,7 +1,13 @@
 import {
   AuthResponse,
+  ConsentToken,
   CreateUserBody,
   CreateUserResponse,
+  GuardianConsentBody,
+  GuardianConsentGiven,
+  GuardianConsentLinkBody,
+  GuardianConsentRequest,
+  PaperConsentBody,
   DeleteMeBody,
   ErrorResponse,
   ListOf,
@@ -18,7 +24,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, forbidden } from '../../lib/errors.js';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+  429: ErrorResponse,
+};
 
 const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = app.accounts;
@@ -31,7 +45,13 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/register',
     {
       preHandler: registerLimit,
-      schema: { summary: 'Create an account', operationId: 'register', tags: ['accounts'], body: RegisterBody, response: { 201: AuthResponse, ...errors } },
+      schema: {
+        summary: 'Create an account',
+        operationId: 'register',
+        tags: ['accounts'],
+        body: RegisterBody,
+        response: { 201: AuthResponse, ...errors },
+      },
     },
     async (request, reply) => {
       const row = await service.register(request.body);
@@ -41,7 +61,15 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Sign in', operationId: 'login', tags: ['accounts'], body: LoginBody, response: { 200: AuthResponse, ...errors } } },
+    {
+      schema: {
+        summary: 'Sign in',
+        operationId: 'login',
+        tags: ['accounts'],
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errors },
+      },
+    },
     async (request) => {
       const email = service.normalizeEmail(request.body.email);
       // Refused before the password is looked at, so a spent budget tells nothing about it.
@@ -51,7 +79,8 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.throttle.signIn.succeeded(email, request);
         return { token: app.signToken(row), user: await service.apiUser(row) };
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS') await app.throttle.signIn.failed(email, request);
+        if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS')
+          await app.throttle.signIn.failed(email, request);
         throw err;
       }
     },
@@ -59,7 +88,16 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me',
-    { preHandler: app.authenticate, schema: { summary: 'Read the signed-in account', operationId: 'getMe', tags: ['accounts'], security: [{ bearerAuth: [] }], response: { 200: User, ...errors } } },
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Read the signed-in account',
+        operationId: 'getMe',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        response: { 200: User, ...errors },
+      },
+    },
     async (request) => {
       const row = await service.updateMe(request.actor.id, {});
       return service.apiUser(row);
@@ -85,7 +123,14 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       preHandler: app.authenticate,
-      schema: { summary: 'Change the signed-in account (its password with the current one)', operationId: 'updateMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: UpdateMeBody, response: { 200: User, ...errors } },
+      schema: {
+        summary: 'Change the signed-in account (its password with the current one)',
+        operationId: 'updateMe',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        body: UpdateMeBody,
+        response: { 200: User, ...errors },
+      },
     },
     async (request) => {
       const update = () => service.updateMe(request.actor.id, request.body);
@@ -96,7 +141,15 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/export',
-    { preHandler: app.authenticate, schema: { summary: 'Download all of the member’s own data', operationId: 'exportMyData', tags: ['accounts'], security: [{ bearerAuth: [] }] } },
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Download all of the member’s own data',
+        operationId: 'exportMyData',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+      },
+    },
     async (request, reply) => {
       const data = await service.exportMe(request.actor.id);
       reply.header('Content-Disposition', 'attachment; filename="my-fablab-data.json"');
@@ -108,7 +161,14 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       preHandler: app.authenticate,
-      schema: { summary: 'Delete (anonymise) the signed-in account', operationId: 'deleteMe', tags: ['accounts'], security: [{ bearerAuth: [] }], body: DeleteMeBody, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        summary: 'Delete (anonymise) the signed-in account',
+        operationId: 'deleteMe',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        body: DeleteMeBody,
+        response: { 204: Type.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       await withCurrentPassword(request, () => service.deleteMe(request.actor.id, request.body.currentPassword));
@@ -120,7 +180,14 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users',
     {
       preHandler: app.requireAllowed('users.search'),
-      schema: { summary: 'Find users', operationId: 'listUsers', tags: ['accounts'], security: [{ bearerAuth: [] }], querystring: UserListQuery, response: { 200: ListOf(User), ...errors } },
+      schema: {
+        summary: 'Find users',
+        operationId: 'listUsers',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        querystring: UserListQuery,
+        response: { 200: ListOf(User), ...errors },
+      },
     },
     async (request) => {
       const { q, role, limit = 50, offset = 0 } = request.query;
@@ -132,7 +199,9 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users',
     {
       preHandler: app.requireAllowed('users.invite'),
-      schema: { summary: 'Open an account and invite its owner to choose a password', operationId: 'createUser',
+      schema: {
+        summary: 'Open an account and invite its owner to choose a password',
+        operationId: 'createUser',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
         body: CreateUserBody,
@@ -149,7 +218,9 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id/invite',
     {
       preHandler: app.requireAllowed('users.invite'),
-      schema: { summary: 'Make a new invite link for an account (the older ones stop working)', operationId: 'inviteUser',
+      schema: {
+        summary: 'Make a new invite link for an account (the older ones stop working)',
+        operationId: 'inviteUser',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
         params: Type.Object({ id: Uuid }),
@@ -162,11 +233,85 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  // ---------- a guardian's consent to an under-16 account (Decree 13/2023, art. 20) ----------
+
+  app.post(
+    '/me/guardian-consent',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Send (again) the consent link to the guardian of the signed-in member under 16',
+        operationId: 'requestGuardianConsentLink',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        body: GuardianConsentLinkBody,
+        response: { 200: User, ...errors },
+      },
+    },
+    async (request) => service.apiUser(await service.requestConsentLink(request.actor.id, request.body)),
+  );
+
+  /** The guardian has no account: the link's secret is the whole of their right, throttled per address as sign-in is. */
+  async function consentLimit(request: FastifyRequest) {
+    await app.throttle.hit('auth', request.ip);
+  }
+
+  app.get(
+    '/guardian-consent/:token',
+    {
+      preHandler: consentLimit,
+      schema: {
+        summary: 'Read what a guardian is asked to consent to (the link mailed to them)',
+        operationId: 'readGuardianConsent',
+        tags: ['accounts'],
+        params: Type.Object({ token: ConsentToken }),
+        response: { 200: GuardianConsentRequest, ...errors },
+      },
+    },
+    async (request) => service.readConsent(request.params.token),
+  );
+
+  app.post(
+    '/guardian-consent/:token',
+    {
+      preHandler: consentLimit,
+      schema: {
+        summary: 'The guardian consents (once per link)',
+        operationId: 'confirmGuardianConsent',
+        tags: ['accounts'],
+        params: Type.Object({ token: ConsentToken }),
+        body: GuardianConsentBody,
+        response: { 200: GuardianConsentGiven, ...errors },
+      },
+    },
+    async (request) => service.confirmConsent(request.params.token),
+  );
+
+  app.post(
+    '/users/:id/guardian-consent',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Record the paper consent form a guardian signed (a lab’s manager, for their lab)',
+        operationId: 'recordPaperConsent',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ id: Uuid }),
+        body: PaperConsentBody,
+        response: { 200: User, ...errors },
+      },
+    },
+    async (request) =>
+      service.apiUser(await service.recordPaperConsent(request.actor, request.params.id, request.body)),
+  );
+
   app.patch(
     '/users/:id',
     {
       preHandler: app.requireAllowed('users.administer'),
-      schema: { summary: 'Change a user’s role, labs or state', operationId: 'updateUser',
+      schema: {
+        summary: 'Change a user’s role, labs or state',
+        operationId: 'updateUser',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
         params: Type.Object({ id: Uuid }),

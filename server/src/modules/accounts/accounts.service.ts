@@ -1,4 +1,14 @@
-import type { CreateUserBody, Invite, RegisterBody, UpdateMeBody, UpdateUserBody, User } from '@fablab/shared';
+import type {
+  CreateUserBody,
+  GuardianConsentLinkBody,
+  Invite,
+  PaperConsentBody,
+  RegisterBody,
+  UpdateMeBody,
+  UpdateUserBody,
+  User,
+} from '@fablab/shared';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DbOrTx } from '../../db/client.js';
 import { revokedCredentials } from '../../lib/credentials.js';
@@ -7,7 +17,9 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/password.js'
 import { SYSTEM_REASONS } from '../../lib/system-reasons.js';
 import { inTransaction } from '../../lib/transaction.js';
 import type { Core } from '../../plugins/core.js';
+import type { Actor } from '../../plugins/policy.js';
 import { createAccountRepository, type UserRow } from './accounts.repository.js';
+import { createGuardianConsent, type SentLink } from './guardian-consent.js';
 
 export { revokedCredentials };
 
@@ -15,7 +27,22 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function toApiUser(row: UserRow, managedLabIds: string[]): User {
+/** Where an under-16 account's guardian consent stands; nothing for other accounts. */
+function consentOf(row: UserRow, link: SentLink | undefined): Pick<User, 'guardianConsent'> {
+  if (!row.under16) return {};
+  return {
+    guardianConsent: {
+      status: row.guardianConsentAt ? 'confirmed' : 'pending',
+      method: row.guardianConsentMethod ?? null,
+      confirmedAt: row.guardianConsentAt ? row.guardianConsentAt.toISOString() : null,
+      guardianName: row.guardianName,
+      linkSentTo: link?.sentTo ?? null,
+      linkSentAt: link ? link.createdAt.toISOString() : null,
+    },
+  };
+}
+
+export function toApiUser(row: UserRow, managedLabIds: string[], link?: SentLink): User {
   return {
     id: row.id,
     email: row.email ?? '',
@@ -28,6 +55,7 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
     locale: row.locale,
     managedLabIds: row.role === 'manager' ? managedLabIds : [],
     under16: row.under16,
+    ...consentOf(row, link),
     disabled: row.disabled,
     createdAt: row.createdAt.toISOString(),
   };
@@ -36,6 +64,8 @@ export function toApiUser(row: UserRow, managedLabIds: string[]): User {
 export interface AccountServiceDeps extends Core {
   bookings: FastifyInstance['bookings'];
   passwordLinks: Pick<FastifyInstance['passwordLinks'], 'issueInvite'>;
+  notifications: Pick<FastifyInstance['notifications'], 'emailGuardianConsent'>;
+  publicUrl: string;
 }
 
 /** The current password, asked again before a change that takes the account (password, deletion). */
@@ -51,10 +81,14 @@ const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this email alr
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, clock, audit } = deps;
   const repo = createAccountRepository(db);
+  const consent = createGuardianConsent(deps);
 
   async function apiUser(row: UserRow): Promise<User> {
-    const managed = await repo.managedLabIds([row.id]);
-    return toApiUser(row, managed.get(row.id) ?? []);
+    const [managed, links] = await Promise.all([
+      repo.managedLabIds([row.id]),
+      consent.lastLinks(row.under16 ? [row.id] : []),
+    ]);
+    return toApiUser(row, managed.get(row.id) ?? [], links.get(row.id));
   }
 
   async function mustFind(id: string): Promise<UserRow> {
@@ -66,13 +100,19 @@ export function createAccountService(deps: AccountServiceDeps) {
   /** Only labs that exist; a manager's labs are replaced by these. */
   async function setManagedLabs(userId: string, labIds: string[], tx: DbOrTx): Promise<string[]> {
     const ids = [...new Set(labIds)];
-    if ((await repo.existingLabIds(ids, tx)).length !== ids.length) throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
+    if ((await repo.existingLabIds(ids, tx)).length !== ids.length)
+      throw unprocessable('NOT_FOUND', 'A managed lab does not exist');
     await repo.setManagedLabs(userId, ids, tx);
     return ids;
   }
 
   function invite(tx: DbOrTx, row: UserRow): Promise<Invite> {
-    return deps.passwordLinks.issueInvite(tx, { id: row.id, email: row.email!, fullName: row.fullName, locale: row.locale });
+    return deps.passwordLinks.issueInvite(tx, {
+      id: row.id,
+      email: row.email!,
+      fullName: row.fullName,
+      locale: row.locale,
+    });
   }
 
   return {
@@ -83,24 +123,36 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async register(body: RegisterBody): Promise<UserRow> {
       const email = normalizeEmail(body.email);
-      if (body.under16 && !(body.guardian && body.guardian.consent)) {
-        throw badRequest('GUARDIAN_REQUIRED', 'An account for someone under 16 needs a parent or guardian who consents');
+      const guardianName = body.guardian?.name.trim() ?? '';
+      const guardianContact = body.guardian?.contact.trim() ?? '';
+      // The guardian is named here; their consent comes from them (the link, or a paper form).
+      if (body.under16 && (!guardianName || !guardianContact || body.guardian?.consent === false)) {
+        throw badRequest(
+          'GUARDIAN_REQUIRED',
+          'An account for someone under 16 needs a parent’s or guardian’s name and contact',
+        );
       }
       const passwordHash = await hashPassword(body.password);
       try {
-        return await repo.insert({
-          email,
-          passwordHash,
-          fullName: body.fullName.trim(),
-          category: body.category,
-          gender: body.gender ?? 'undisclosed',
-          organization: body.organization || null,
-          phone: body.phone || null,
-          locale: body.locale ?? 'vi',
-          under16: body.under16 ?? false,
-          guardianName: body.under16 ? (body.guardian?.name ?? null) : null,
-          guardianContact: body.under16 ? (body.guardian?.contact ?? null) : null,
-          guardianConsentAt: body.under16 ? clock.now() : null,
+        return await inTransaction(db, async (tx) => {
+          const row = await repo.insert(
+            {
+              email,
+              passwordHash,
+              fullName: body.fullName.trim(),
+              category: body.category,
+              gender: body.gender ?? 'undisclosed',
+              organization: body.organization || null,
+              phone: body.phone || null,
+              locale: body.locale ?? 'vi',
+              under16: body.under16 ?? false,
+              guardianName: body.under16 ? guardianName : null,
+              guardianContact: body.under16 ? guardianContact : null,
+            },
+            tx,
+          );
+          if (row.under16) await consent.sendLink(tx, row);
+          return row;
         });
       } catch (err) {
         if (sqlState(err) === '23505') throw emailTaken();
@@ -191,7 +243,12 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (body.password === undefined) return (await repo.update(userId, values)) as UserRow;
       return inTransaction(db, async (tx) => {
         const updated = (await repo.update(userId, values, tx)) as UserRow;
-        await audit.write(tx, { actorId: userId, action: 'account.password_change', entityType: 'account', entityId: userId });
+        await audit.write(tx, {
+          actorId: userId,
+          action: 'account.password_change',
+          entityType: 'account',
+          entityId: userId,
+        });
         return updated;
       });
     },
@@ -200,12 +257,21 @@ export function createAccountService(deps: AccountServiceDeps) {
     async exportMe(userId: string) {
       const row = await mustFind(userId);
       const records = await repo.recordsOf(userId);
-      const { passwordHash: _hash, tokenVersion: _ver, calendarToken: _cal, labsCalendarToken: _labsCal, ...account } = row;
+      const {
+        passwordHash: _hash,
+        tokenVersion: _ver,
+        calendarToken: _cal,
+        labsCalendarToken: _labsCal,
+        ...account
+      } = row;
       return {
         exportedAt: clock.now().toISOString(),
         account: { ...account, guardianName: row.guardianName, guardianContact: row.guardianContact },
         bookings: records.bookings.map(({ occupiedUntil: _o, ...b }) => b),
-        usage: records.usage.map((u) => ({ ...u, materials: records.materials.filter((m) => m.usageSessionId === u.id) })),
+        usage: records.usage.map((u) => ({
+          ...u,
+          materials: records.materials.filter((m) => m.usageSessionId === u.id),
+        })),
         certifications: records.certifications,
         notifications: records.notifications,
       };
@@ -226,6 +292,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           { by: userId, reason: SYSTEM_REASONS.accountDeleted, cause: 'account_deleted' },
         );
         await repo.clearNamesOnUsage(userId, tx);
+        await consent.forget(tx, userId);
         await repo.deleteNotifications(userId, tx);
         await repo.setManagedLabs(userId, [], tx);
         await repo.update(
@@ -239,6 +306,10 @@ export function createAccountService(deps: AccountServiceDeps) {
             guardianName: null,
             guardianContact: null,
             guardianConsentAt: null,
+            guardianConsentMethod: null,
+            guardianConsentBy: null,
+            guardianConsentLabId: null,
+            guardianConsentNote: null,
             deletedAt: now,
             disabled: true,
             ...revokedCredentials(),
@@ -251,9 +322,24 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async list(filter: { q?: string; role?: UserRow['role'] }, page: { limit: number; offset: number }) {
       const { rows, total } = await repo.list(filter, page);
-      const managed = await repo.managedLabIds(rows.map((r) => r.id));
-      return { items: rows.map((r) => toApiUser(r, managed.get(r.id) ?? [])), total };
+      const [managed, links] = await Promise.all([
+        repo.managedLabIds(rows.map((r) => r.id)),
+        consent.lastLinks(rows.filter((r) => r.under16).map((r) => r.id)),
+      ]);
+      return { items: rows.map((r) => toApiUser(r, managed.get(r.id) ?? [], links.get(r.id))), total };
     },
+
+    // ---------- a guardian's consent (guardian-consent.ts) ----------
+
+    /** The member asks for a (new) link to their guardian. */
+    requestConsentLink: (userId: string, body: GuardianConsentLinkBody) => consent.requestLink(userId, body),
+    /** The guardian's page: whose account, and what it keeps. */
+    readConsent: (token: string) => consent.read(token),
+    /** The guardian consents through the link. */
+    confirmConsent: (token: string) => consent.confirm(token),
+    /** A lab's manager records the guardian's signed paper form. */
+    recordPaperConsent: (actor: Actor, userId: string, body: PaperConsentBody) =>
+      consent.recordPaper(actor, userId, body),
 
     async updateUser(actorId: string, userId: string, body: UpdateUserBody): Promise<UserRow> {
       await mustFind(userId);
@@ -268,7 +354,9 @@ export function createAccountService(deps: AccountServiceDeps) {
           values.passwordHash = await hashPassword(body.password);
           Object.assign(values, revokedCredentials());
         }
-        const updated = Object.keys(values).length ? await repo.update(userId, values, tx) : await repo.findById(userId, tx);
+        const updated = Object.keys(values).length
+          ? await repo.update(userId, values, tx)
+          : await repo.findById(userId, tx);
         if (body.managedLabIds !== undefined) await setManagedLabs(userId, body.managedLabIds, tx);
         await audit.write(tx, {
           actorId,

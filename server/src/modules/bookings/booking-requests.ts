@@ -30,6 +30,7 @@ export function createBookingRequests(core: BookingCore, visibleBooking: (actor:
         await repo.lockMember(subjectId, tx);
         const subject: BookingSubject = await loadSubject(tx, subjectId, machine.labId, {
           mustBeActive: true,
+          forSelf: !forSomeoneElse,
           // The caller's own account was deleted or disabled while this request waited.
           gone: forSomeoneElse ? undefined : () => unauthorized('This sign-in is no longer valid'),
         });

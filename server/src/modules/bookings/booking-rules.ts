@@ -84,11 +84,21 @@ export async function loadSubject(
   db: DbOrTx,
   userId: string,
   labId: string,
-  opts: { mustBeActive: boolean; gone?: () => Error },
+  opts: { mustBeActive: boolean; gone?: () => Error; forSelf?: boolean },
 ): Promise<BookingSubject> {
   const member = await createBookingRepository(db).findMember(userId);
   if (!member || (opts.mustBeActive && !member.active)) throw opts.gone ? opts.gone() : notFound('User');
   refuseNonMakerAccount(member.role, false);
+  // A new booking of an under-16 account waits for the guardian's consent (Decree 13/2023, art. 20);
+  // bookings it already holds may still be moved.
+  if (opts.mustBeActive && member.consentPending) {
+    throw forbidden(
+      opts.forSelf
+        ? 'Your parent or guardian has not confirmed their consent yet: a link was sent to them, or a lab’s manager records their signed form'
+        : 'This member is under 16 and their parent or guardian has not confirmed consent yet',
+      'GUARDIAN_CONSENT_REQUIRED',
+    );
+  }
   const subject = { id: member.id, role: member.role as Role, managedLabIds: member.managedLabIds };
   return { id: member.id, managesLab: can(subject, 'certification.exempt', { labId }) };
 }

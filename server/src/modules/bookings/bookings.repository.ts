@@ -31,6 +31,8 @@ export interface BookingWithOwner {
   booking: BookingRow;
   userName: string | null;
   userEmail: string | null;
+  /** Null when the booking has no owner (a deleted account's). */
+  under16: boolean | null;
 }
 
 /** What a list may show: the caller's own rows, rows of some labs, or everything. */
@@ -55,6 +57,7 @@ const withOwner = {
   booking: bookings,
   userName: users.fullName,
   userEmail: users.email,
+  under16: users.under16,
 };
 
 export function createBookingRepository(db: DbOrTx) {
@@ -146,9 +149,16 @@ export function createBookingRepository(db: DbOrTx) {
     async findMember(
       userId: string,
       tx: DbOrTx = db,
-    ): Promise<{ id: string; role: string; managedLabIds: string[]; active: boolean } | undefined> {
+    ): Promise<{ id: string; role: string; managedLabIds: string[]; active: boolean; consentPending: boolean } | undefined> {
       const [row] = await tx
-        .select({ id: users.id, role: users.role, disabled: users.disabled, deletedAt: users.deletedAt })
+        .select({
+          id: users.id,
+          role: users.role,
+          disabled: users.disabled,
+          deletedAt: users.deletedAt,
+          under16: users.under16,
+          guardianConsentAt: users.guardianConsentAt,
+        })
         .from(users)
         .where(eq(users.id, userId));
       if (!row) return undefined;
@@ -161,6 +171,7 @@ export function createBookingRepository(db: DbOrTx) {
         role: row.role,
         managedLabIds: managed.map((m) => m.labId),
         active: !row.disabled && !row.deletedAt,
+        consentPending: row.under16 && row.guardianConsentAt === null,
       };
     },
 

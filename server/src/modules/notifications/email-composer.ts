@@ -36,7 +36,7 @@ function linkFor(publicUrl: string, kind: string, bookingId: string | undefined,
   if (kind === 'incident_reported' && labId) return `${publicUrl}/manage/${labId}/incidents`;
   if (kind === 'maintenance_due' && labId) return `${publicUrl}/manage/${labId}/maintenance`;
   if (kind.startsWith('booking_')) return bookingId ? `${publicUrl}/my?booking=${bookingId}` : `${publicUrl}/my`;
-  if (kind.startsWith('certification_')) return `${publicUrl}/my`;
+  if (kind.startsWith('certification_') || kind === 'guardian_consent_given') return `${publicUrl}/my`;
   return `${publicUrl}/notifications`;
 }
 

@@ -204,6 +204,16 @@ function headline(kind: string, f: EmailFacts): { subject: string; lead: string 
       return vi
         ? { subject: `Đến hạn bảo trì: ${m}`, lead: `Máy ${m} đã đến hạn bảo trì${f.title ? `: ${f.title}` : ''}.` }
         : { subject: `Maintenance due: ${m}`, lead: `${m} is due for maintenance${f.title ? `: ${f.title}` : ''}.` };
+    case 'guardian_consent_given':
+      return vi
+        ? {
+            subject: 'Người giám hộ đã đồng ý: bạn có thể đặt máy',
+            lead: 'Cha mẹ hoặc người giám hộ của bạn đã xác nhận đồng ý. Từ giờ bạn có thể đặt máy tại các phòng FabLab.',
+          }
+        : {
+            subject: 'Your guardian consented: you may book',
+            lead: 'Your parent or guardian has confirmed their consent. You may now book machines at the FabLabs.',
+          };
     default:
       return vi
         ? { subject: 'Thông báo mới từ FabLab', lead: 'Bạn có một thông báo mới trong hệ thống đặt máy FabLab.' }
@@ -361,6 +371,49 @@ export function renderInviteEmail(input: {
   const html = htmlEmail({
     lang: input.locale,
     paragraphs: [l.hello(input.recipientName), words.opened],
+    details: [],
+    notes: [words.once, words.ignore],
+    link: { url: input.link, label: words.button },
+    footer: l.footer,
+  });
+  return { subject: words.subject, text, html };
+}
+
+/**
+ * The guardian's consent link (Decree 13/2023, art. 20): to a parent or guardian, who has no
+ * account, about the account a minor opened. In the minor's language.
+ */
+export function renderGuardianConsentEmail(input: {
+  locale: Locale;
+  guardianName: string;
+  memberName: string;
+  link: string;
+  validDays: number;
+}): EmailContent {
+  const l = LABELS[input.locale];
+  const valid = durationWords(input.validDays * 1440, input.locale);
+  const words =
+    input.locale === 'vi'
+      ? {
+          subject: `Xác nhận đồng ý cho ${input.memberName} dùng FabLab Bình Dương`,
+          ask: `${input.memberName} (dưới 16 tuổi) đã đăng ký tài khoản đặt máy tại các phòng FabLab Bình Dương và ghi bạn là cha mẹ hoặc người giám hộ. Theo Nghị định 13/2023/NĐ-CP, tài khoản chỉ được đặt máy sau khi bạn đồng ý.`,
+          open: 'Mở liên kết sau để xem những thông tin được lưu và xác nhận sự đồng ý của bạn:',
+          once: `Liên kết chỉ dùng được một lần và hết hạn sau ${valid}.`,
+          ignore: 'Nếu bạn không đồng ý hoặc không biết về tài khoản này, hãy bỏ qua email này: tài khoản sẽ không đặt được máy.',
+          button: 'Xem và xác nhận',
+        }
+      : {
+          subject: `Confirm your consent for ${input.memberName} to use FabLab Binh Duong`,
+          ask: `${input.memberName} (under 16) has opened an account to book machines at the FabLabs of Binh Duong and named you as their parent or guardian. Under Decree 13/2023/ND-CP the account may book only once you consent.`,
+          open: 'Open this link to see what is kept about them and to confirm your consent:',
+          once: `The link works once and expires in ${valid}.`,
+          ignore: 'If you do not agree, or do not know of this account, ignore this email: the account will not be able to book.',
+          button: 'Review and confirm',
+        };
+  const text = [l.hello(input.guardianName), '', words.ask, '', words.open, '', input.link, '', words.once, words.ignore, '', '--', l.footer].join('\n');
+  const html = htmlEmail({
+    lang: input.locale,
+    paragraphs: [l.hello(input.guardianName), words.ask, words.open],
     details: [],
     notes: [words.once, words.ignore],
     link: { url: input.link, label: words.button },

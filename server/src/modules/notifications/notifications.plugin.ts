@@ -15,7 +15,7 @@ declare module 'fastify' {
 
 export default fp(
   async function notificationsPlugin(app: FastifyInstance) {
-    app.decorate('notifications', createNotificationService({ db: app.db, clock: app.clock }));
+    app.decorate('notifications', createNotificationService({ db: app.db, clock: app.clock, emailEnabled: Boolean(app.config.smtpUrl) }));
     app.decorate(
       'passwordLinks',
       createPasswordResetService({

@@ -20,6 +20,8 @@ export interface SessionMember {
   fullName: string;
   email: string | null;
   deletedAt: Date | null;
+  /** Under 16 without the guardian's consent yet: starts no machine on their own. */
+  consentPending: boolean;
 }
 
 /** What a list may show: every session, or the caller's own and those of the labs given. */
@@ -127,6 +129,7 @@ export function createUsageRepository(db: DbOrTx) {
           fullName: users.fullName,
           email: users.email,
           deletedAt: users.deletedAt,
+          consentPending: sql<boolean>`${users.under16} and ${users.guardianConsentAt} is null`,
         })
         .from(users)
         .where(eq(users.id, userId));

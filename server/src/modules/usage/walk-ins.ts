@@ -122,6 +122,10 @@ export function createWalkIns(core: UsageCore) {
       const now = clock.now();
       const user = await repo.findMember(actor.id);
       if (!user) throw notFound('User');
+      // As for a booking: an under-16 account uses the machines once the guardian consented.
+      if (user.consentPending) {
+        throw forbidden('Your parent or guardian has not confirmed their consent yet', 'GUARDIAN_CONSENT_REQUIRED');
+      }
       return openSession(
         actor,
         machine,

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState, Loading } from '../../components/ui/states';
 import { MyBookingList } from '../../features/bookings/components/my-booking-list';
+import { GuardianConsentCard } from '../../features/account/components/guardian-consent-card';
 import { CalendarFeedCard } from '../../features/calendar-feed/components/calendar-feed-card';
 import { MyCertifications } from '../../features/certifications/components/my-certifications';
 import { MyCards } from '../../features/devices/components/my-cards';
@@ -28,6 +29,11 @@ function MyBookingsContent() {
           <Link to="/profile">{t('myBookings.seeProfile')}</Link>
         </p>
       </div>
+      {user.guardianConsent?.status === 'pending' && (
+        <div className="section">
+          <GuardianConsentCard user={user} />
+        </div>
+      )}
       <MyBookingList lookup={lookup.lookup} />
       <div className="grid-2 section">
         <MyCertifications
@@ -36,6 +42,7 @@ function MyBookingsContent() {
           zoneOf={lookup.zoneOf}
           machineTypeName={names.machineType}
         />
+        {user.guardianConsent?.status === 'confirmed' && <GuardianConsentCard user={user} />}
         <MyCards />
         <CalendarFeedCard />
       </div>

@@ -8,7 +8,14 @@ export function RegisterPage() {
   return (
     <section className="narrow card">
       <h1>{t('auth.registerTitle')}</h1>
-      <RegisterForm onRegistered={() => void navigate('/', { replace: true, state: { notice: 'welcome' } })} />
+      <RegisterForm
+        onRegistered={(user) =>
+          // Someone under 16 lands where the guardian's link is explained; everyone else on the labs.
+          user.guardianConsent?.status === 'pending'
+            ? void navigate('/my', { replace: true })
+            : void navigate('/', { replace: true, state: { notice: 'welcome' } })
+        }
+      />
       <p>
         {t('auth.haveAccount')} <Link to="/sign-in">{t('auth.signIn')}</Link>
       </p>

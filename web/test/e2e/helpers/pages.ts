@@ -19,8 +19,20 @@ export interface AppPage {
   name?: string;
 }
 
-/** `bookedDay`: a day on which the member has a booking of their own, so its controls are looked at too. */
-export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[] {
+/** Made-up, so the page says the link is not valid. */
+const UNKNOWN_CONSENT_LINK = 'no-such-link-000000000000000000000000000000';
+
+/**
+ * `bookedDay`: a day on which the member has a booking of their own, so its controls are looked at
+ * too. `consentToken`: a live consent link to a guardian, so the page a guardian reads is looked at
+ * (the test must not consent with it).
+ */
+export function pagesOf(
+  role: Role,
+  labId: string,
+  bookedDay?: string,
+  extra: { consentToken?: string } = {},
+): AppPage[] {
   const lab = `/labs/${labId}`;
   const manage = `/manage/${labId}`;
   switch (role) {
@@ -29,9 +41,18 @@ export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[
         { path: '/' },
         { path: '/sign-in' },
         { path: '/register' },
+        {
+          path: '/register',
+          name: 'under 16',
+          then: async (page) => {
+            await page.getByLabel(/^(Tôi dưới 16 tuổi|I am under 16)$/).check();
+          },
+        },
         { path: '/forgot-password' },
         { path: '/set-password?token=not-a-real-token' },
         { path: lab },
+        ...(extra.consentToken ? [{ path: `/guardian-consent/${extra.consentToken}` }] : []),
+        { path: `/guardian-consent/${UNKNOWN_CONSENT_LINK}`, name: 'used link' },
       ];
     case 'member':
       return [
@@ -67,6 +88,29 @@ export function pagesOf(role: Role, labId: string, bookedDay?: string): AppPage[
         { path: `${manage}/incidents` },
         { path: `${manage}/groups` },
         { path: `${manage}/settings` },
+        {
+          path: `${manage}/settings`,
+          name: 'closure confirmation',
+          then: async (page) => {
+            // The dry run's dialog, closed again without confirming.
+            const region = page.getByRole('region', { name: /^(Ngày nghỉ|Closures)/ });
+            await region.getByLabel(/^(Từ ngày|From)$/).fill('2031-03-03');
+            await region.getByLabel(/^(Lý do|Reason)$/).fill('Kiểm kê');
+            await region.getByRole('button', { name: /^(Thêm ngày nghỉ|Add a closure)$/ }).click();
+            await page.getByRole('dialog').waitFor();
+          },
+        },
+        {
+          path: `${manage}/today`,
+          name: 'maintenance confirmation',
+          then: async (page) => {
+            await page.getByRole('button', { name: /^(Lên lịch bảo trì|Schedule maintenance)$/ }).click();
+            const dialog = page.getByRole('dialog');
+            await dialog.getByLabel(/^(Lý do bảo trì|Reason)$/).fill('Vệ sinh');
+            await dialog.getByRole('button', { name: /^(Lên lịch bảo trì|Schedule maintenance)$/ }).click();
+            await dialog.getByRole('button', { name: /^(Quay lại|Back)$/ }).waitFor();
+          },
+        },
         { path: '/dashboard' },
         { path: `/audit?labId=${labId}` },
         { path: lab },

@@ -30,6 +30,7 @@ import { MaterialsCatalogue } from '../../../features/labs/components/materials-
 import { MaintenanceDueBanner } from '../../../features/maintenance/components/maintenance-due';
 import { UsageList } from '../../../features/usage/components/usage-list';
 import { WalkInDialog, type WalkInDraft } from '../../../features/usage/components/walk-in-dialog';
+import { PaperConsentCard } from '../../../features/users/components/paper-consent-card';
 import { UserSearch } from '../../../features/users/components/user-search';
 import { isLabManager, labEditRights, RequireAuth, useUser } from '../../../lib/auth';
 import { useFormat } from '../../../lib/datetime';
@@ -300,6 +301,7 @@ function TodayTab() {
           labId={lab.id}
           zone={lab.timezone}
           openingHours={lab.openingHours}
+          closures={lab.closures}
           machines={machines}
           onSelectRange={onSelectRange}
         />
@@ -379,6 +381,7 @@ function CertificationsTab() {
           labName={names.lab}
         />
       )}
+      <PaperConsentCard labId={lab.id} zone={lab.timezone} />
     </>
   );
 }

@@ -1,4 +1,11 @@
-import { GENDERS, MEMBER_CATEGORIES, type Gender, type MemberCategory, type RegisterBody } from '@fablab/shared';
+import {
+  GENDERS,
+  MEMBER_CATEGORIES,
+  type Gender,
+  type MemberCategory,
+  type RegisterBody,
+  type User,
+} from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/ui/states';
@@ -7,7 +14,7 @@ import { currentLocale } from '../../../lib/i18n';
 
 const MIN_PASSWORD = 10;
 
-export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
+export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => void }) {
   const { t } = useTranslation();
   const register = useRegister();
   const [form, setForm] = useState({
@@ -21,7 +28,6 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
     under16: false,
     guardianName: '',
     guardianContact: '',
-    guardianConsent: false,
   });
   const [problem, setProblem] = useState<string | null>(null);
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
@@ -30,7 +36,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     if (form.password.length < MIN_PASSWORD) return setProblem(t('auth.passwordTooShort', { min: MIN_PASSWORD }));
-    if (form.under16 && (!form.guardianName.trim() || !form.guardianContact.trim() || !form.guardianConsent)) {
+    if (form.under16 && (!form.guardianName.trim() || !form.guardianContact.trim())) {
       return setProblem(t('auth.guardianNeeded'));
     }
     setProblem(null);
@@ -46,15 +52,12 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
       ...(form.under16
         ? {
             under16: true,
-            guardian: {
-              name: form.guardianName.trim(),
-              contact: form.guardianContact.trim(),
-              consent: form.guardianConsent,
-            },
+            // The guardian consents through the link sent to this contact (or on a paper form).
+            guardian: { name: form.guardianName.trim(), contact: form.guardianContact.trim() },
           }
         : {}),
     };
-    register.mutate(body, { onSuccess: onRegistered });
+    register.mutate(body, { onSuccess: ({ user }) => onRegistered(user) });
   }
 
   return (
@@ -159,15 +162,11 @@ export function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
               maxLength={254}
               value={form.guardianContact}
               onChange={(e) => set('guardianContact', e.target.value)}
+              aria-describedby="guardian-hint"
             />
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={form.guardianConsent}
-              onChange={(e) => set('guardianConsent', e.target.checked)}
-            />
-            <span>{t('auth.guardianConsent')}</span>
+            <small id="guardian-hint" className="muted">
+              {t('auth.guardianConsent')}
+            </small>
           </label>
         </fieldset>
       )}

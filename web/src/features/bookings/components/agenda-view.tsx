@@ -28,6 +28,8 @@ interface Props {
   mine: Booking[];
   onPickFree: (machineId: string, start: Date, end: Date) => void;
   onOpenBooking: (booking: Booking) => void;
+  /** Why the lab is closed that day (a closure), said where a machine has no time left. */
+  closedReason?: string;
 }
 
 /** The day's periods of one machine: closed time left out, the rest free or busy, in order. */
@@ -73,7 +75,17 @@ export function periodsOf(busy: Busy[], mine: Booking[], dayFrom: number, dayTo:
     .filter((p) => p.end - p.start >= 60_000);
 }
 
-export function AgendaView({ date, zone, now, machines, busyByMachine, mine, onPickFree, onOpenBooking }: Props) {
+export function AgendaView({
+  date,
+  zone,
+  now,
+  machines,
+  busyByMachine,
+  mine,
+  onPickFree,
+  onOpenBooking,
+  closedReason,
+}: Props) {
   const { t } = useTranslation();
   const range = localDayRange(date, zone);
   const midnight = range.to.toMillis();
@@ -94,7 +106,9 @@ export function AgendaView({ date, zone, now, machines, busyByMachine, mine, onP
             <h3 id={`agenda-${machine.id}`}>{machine.name}</h3>
             {machine.detail && <p className={machine.warn ? 'small warn-text' : 'muted small'}>{machine.detail}</p>}
             {periods.length === 0 ? (
-              <p className="muted small">{t('agenda.nothingLeft')}</p>
+              <p className="muted small">
+                {closedReason ? t('calendar.closedFor', { reason: closedReason }) : t('agenda.nothingLeft')}
+              </p>
             ) : (
               <ul className="agenda-periods">
                 {periods.map((p) => (

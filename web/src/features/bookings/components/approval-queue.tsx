@@ -3,7 +3,7 @@
 import { addDays, type Booking } from '@fablab/shared';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { Badge, Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
 import { localDayRange, todayIn, useFormat } from '../../../lib/datetime';
 import { useNow } from '../../../lib/use-now';
 import { useApproveBooking } from '../api/approve-booking';
@@ -118,11 +118,17 @@ export function ApprovalQueue({ labId, zone, lookup }: Props) {
             <li
               key={b.id}
               className="list-item"
-              aria-label={`${who} — ${info?.machineName ?? ''} — ${format.range(b.start, b.end, zone)}`}
+              aria-label={`${who}${b.under16 ? ` (${t('users.under16')})` : ''} — ${info?.machineName ?? ''} — ${format.range(b.start, b.end, zone)}`}
             >
               <div className="list-item-main">
                 <p>
                   <strong>{who}</strong>
+                  {b.under16 && (
+                    <>
+                      {' '}
+                      <Badge tone="warning">{t('users.under16')}</Badge>
+                    </>
+                  )}
                   {b.userEmail && <span className="muted small"> · {b.userEmail}</span>}
                 </p>
                 <p>

@@ -3,7 +3,7 @@ import type { Booking } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
-import { FormError } from '../../../components/ui/states';
+import { Badge, FormError } from '../../../components/ui/states';
 import { useFormat } from '../../../lib/datetime';
 import { useApproveBooking } from '../api/approve-booking';
 import { useCancelBooking } from '../api/cancel-booking';
@@ -80,6 +80,12 @@ function BookingActions({
           <dt>{t('manage.member')}</dt>
           <dd>
             {booking.userName ?? '—'} {booking.userEmail && <span className="muted small">({booking.userEmail})</span>}
+            {booking.under16 && (
+              <>
+                {' '}
+                <Badge tone="warning">{t('users.under16')}</Badge>
+              </>
+            )}
           </dd>
         </div>
         <div>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
 import { NoteField, PurposeField } from '../../../components/ui/purpose-note-fields';
 import { FormError } from '../../../components/ui/states';
+import { useUser } from '../../../lib/auth';
 import { useFormat } from '../../../lib/datetime';
 import { useNow } from '../../../lib/use-now';
 import { useCreateBooking } from '../api/create-booking';
@@ -58,6 +59,9 @@ function BookingForm({
   const { t } = useTranslation();
   const format = useFormat();
   const create = useCreateBooking();
+  const { data: me } = useUser();
+  // An under-16 member books once the guardian consented (Decree 13/2023): the form says why not yet.
+  const consent = !memberPicker && me?.guardianConsent?.status === 'pending' ? me.guardianConsent : null;
   const bookable = machines.filter((m) => m.status === 'available');
   const [machineId, setMachineId] = useState(draft.machineId);
   const machine = bookable.find((m) => m.id === machineId) ?? bookable[0];
@@ -132,6 +136,13 @@ function BookingForm({
         </select>
       </label>
       <div className="notices" aria-live="polite">
+        {consent && (
+          <p className="notice notice-warning">
+            {consent.linkSentTo
+              ? t('consent.bookingWaits', { email: consent.linkSentTo })
+              : t('consent.bookingWaitsNoLink')}
+          </p>
+        )}
         {needsCertification && !memberPicker && (
           <p className={holdsCertification ? 'notice notice-ok' : 'notice notice-warning'}>
             {holdsCertification
@@ -172,7 +183,7 @@ function BookingForm({
         <button
           type="submit"
           className="button button-primary"
-          disabled={create.isPending || (!!memberPicker && !member)}
+          disabled={create.isPending || (!!memberPicker && !member) || consent !== null}
         >
           {create.isPending
             ? t('booking.sending')

@@ -29,6 +29,7 @@ import { BookingDetailsDialog, type BookingContext } from './booking-details-dia
 import { BookingDialog, type BookingDraft } from './booking-dialog';
 import { LabCalendar, type CalendarEntry, type CalendarMachine, type SlotSelection } from './lab-calendar';
 import { CalendarLegend } from './calendar-legend';
+import { ClosedDaysNotice, closedDaysIn } from './closed-days';
 import { weekSpan } from './time-grid';
 import { collision, type Busy } from './time-range-fields';
 
@@ -113,6 +114,11 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
   const from = weekStart.toUTC().toISO() as string;
   const to = weekStart.plus({ weeks: 1 }).toUTC().toISO() as string;
   const availability = useLabAvailability(lab.id, from, to);
+  const closedDays = closedDaysIn(
+    lab.closures,
+    view === 'week' ? (weekStart.toISODate() as string) : date,
+    view === 'week' ? 7 : 1,
+  );
   const mine = useBookings({ mine: true, labId: lab.id, from, to, limit: 500 }, { enabled: signedIn });
 
   const visibleMachines = useMemo(() => machines.filter((m) => m.status !== 'retired'), [machines]);
@@ -449,6 +455,7 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
           : `${day.setLocale(format.locale).toFormat('cccc')}, ${format.date(day, zone)}`}
         <span className="muted small"> · {format.zone(zone)}</span>
       </p>
+      <ClosedDaysNotice days={closedDays} zone={zone} withDates={view === 'week'} />
       {view !== 'agenda' && <CalendarLegend />}
       {view !== 'agenda' && !phone && signedIn && <p className="muted small">{t('calendar.hint')}</p>}
       <div aria-live="polite" className="feedback-region" ref={feedbackRef}>
@@ -499,6 +506,7 @@ export function LabBookingCalendar({ lab, machines, signedIn, certifiedTypes, ma
               });
             }}
             onOpenBooking={setOpened}
+            closedReason={closedDays[0]?.reason}
           />
         ) : (
           <LabCalendar

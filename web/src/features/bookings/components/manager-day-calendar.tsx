@@ -1,6 +1,6 @@
 // The manager's day: every machine of the lab, every booking with the member's name, maintenance
 // and closed time; dragging over free time hands the range to the page (maintenance, walk-in).
-import type { Booking, Machine, OpeningHours } from '@fablab/shared';
+import type { Booking, Closure, Machine, OpeningHours } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { useLabEvents } from '../api/lab-events';
 import { useUpdateBooking } from '../api/update-booking';
 import { BookingActionsDialog } from './booking-actions-dialog';
 import { CalendarLegend } from './calendar-legend';
+import { ClosedDaysNotice, closedDaysIn } from './closed-days';
 import { LabCalendar, type CalendarEntry, type CalendarMachine, type SlotSelection } from './lab-calendar';
 import { useCalendarParams } from './lab-booking-calendar';
 import { weekSpan } from './time-grid';
@@ -24,11 +25,13 @@ interface Props {
   labId: string;
   zone: string;
   openingHours: OpeningHours;
+  /** The lab's closures: a closed day says why. */
+  closures: Closure[];
   machines: Machine[];
   onSelectRange: (slot: SlotSelection) => void;
 }
 
-export function ManagerDayCalendar({ labId, zone, openingHours, machines, onSelectRange }: Props) {
+export function ManagerDayCalendar({ labId, zone, openingHours, closures, machines, onSelectRange }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const errorMessage = useErrorMessage();
@@ -143,6 +146,7 @@ export function ManagerDayCalendar({ labId, zone, openingHours, machines, onSele
           {day.setLocale(format.locale).toFormat('cccc')}, {format.date(day, zone)}
         </p>
       </div>
+      <ClosedDaysNotice days={closedDaysIn(closures, date, 1)} zone={zone} withDates={false} />
       <CalendarLegend variant="manager" />
       <div className="feedback-region" aria-live="polite">
         {feedback && (

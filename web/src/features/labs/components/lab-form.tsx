@@ -3,18 +3,24 @@
 import {
   DEFAULT_TIMEZONE,
   WEEKDAYS,
+  type Booking,
   type Lab,
   type LabBody,
+  type LabPatchBody,
   type LabSettings,
   type OpeningHours,
 } from '@fablab/shared';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CancellationPreview } from '../../../components/ui/cancellation-preview';
+import { Dialog } from '../../../components/ui/dialog';
 import { FormError } from '../../../components/ui/states';
 import { TimeSelect } from '../../../components/ui/time-select';
 import { useFormat } from '../../../lib/datetime';
 import { useCreateLab } from '../api/create-lab';
-import { useUpdateLab } from '../api/update-lab';
+import { labMachinesQueryOptions } from '../api/get-lab-machines';
+import { usePreviewLabUpdate, useUpdateLab } from '../api/update-lab';
 import { OpeningHoursList } from './opening-hours';
 
 /** What the signed-in user may change of a lab: the form offers nothing the server would refuse. */
@@ -166,7 +172,12 @@ export function LabForm({
   const format = useFormat();
   const create = useCreateLab();
   const update = useUpdateLab(lab?.id ?? '');
+  const preview = usePreviewLabUpdate(lab?.id ?? '');
+  const machines = useQuery({ ...labMachinesQueryOptions(lab?.id ?? ''), enabled: Boolean(lab) });
   const mutation = lab ? update : create;
+  // New opening hours (or zone) are first tried as a dry run: what they would cancel is confirmed.
+  const [checked, setChecked] = useState<{ body: LabPatchBody; cancelled: Booking[] } | null>(null);
+  const [cancelledCount, setCancelledCount] = useState<number | null>(null);
   const [slug, setSlug] = useState(lab?.slug ?? '');
   const [name, setName] = useState(lab?.name ?? '');
   const [nameVi, setNameVi] = useState(lab?.nameVi ?? '');
@@ -182,6 +193,7 @@ export function LabForm({
   function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
+    setCancelledCount(null);
     const identity = {
       slug: slug.trim(),
       name: name.trim(),
@@ -194,11 +206,38 @@ export function LabForm({
       setSaved(true);
       onSaved?.(result);
     };
+    if (!lab) {
+      create.mutate({ ...identity, ...rules } satisfies LabBody, { onSuccess: done });
+      return;
+    }
     // Only what this user may change is sent.
-    if (lab)
-      update.mutate({ ...(rights.identity ? identity : {}), ...(rights.rules ? rules : {}) }, { onSuccess: done });
-    else create.mutate({ ...identity, ...rules } satisfies LabBody, { onSuccess: done });
+    const body: LabPatchBody = { ...(rights.identity ? identity : {}), ...(rights.rules ? rules : {}) };
+    const movesOpenTime =
+      (body.openingHours !== undefined && JSON.stringify(body.openingHours) !== JSON.stringify(lab.openingHours)) ||
+      (body.timezone !== undefined && body.timezone !== lab.timezone);
+    if (!movesOpenTime) {
+      update.mutate(body, { onSuccess: done });
+      return;
+    }
+    preview.mutate(body, { onSuccess: (result) => setChecked({ body, cancelled: result.cancelledBookings }) });
   }
+
+  function confirmUpdate() {
+    if (!checked) return;
+    update.mutate(checked.body, {
+      onSuccess: (result) => {
+        setChecked(null);
+        setSaved(true);
+        setCancelledCount(result.cancelledBookings.length);
+        onSaved?.(result);
+      },
+    });
+  }
+  const closeCheck = () => {
+    update.reset();
+    setChecked(null);
+  };
+  const machineName = (id: string) => machines.data?.find((m) => m.id === id)?.name ?? '';
 
   return (
     <form className="form" onSubmit={submit}>
@@ -320,19 +359,49 @@ export function LabForm({
           </div>
         </fieldset>
       )}
-      <FormError error={mutation.error} />
+      <FormError error={checked ? preview.error : (preview.error ?? mutation.error)} />
       {saved && (
         <p className="feedback-ok" role="status">
-          {t('common.saved')}
+          {cancelledCount === null ? t('common.saved') : t('labSettings.savedCancelled', { count: cancelledCount })}
         </p>
       )}
       {(rights.identity || rights.rules) && (
         <div>
-          <button type="submit" className="button button-primary" disabled={mutation.isPending}>
-            {mutation.isPending ? t('common.saving') : lab ? t('common.save') : t('labSettings.create')}
+          <button type="submit" className="button button-primary" disabled={mutation.isPending || preview.isPending}>
+            {mutation.isPending
+              ? t('common.saving')
+              : preview.isPending
+                ? t('cancellationPreview.checking')
+                : lab
+                  ? t('common.save')
+                  : t('labSettings.create')}
           </button>
         </div>
       )}
+      <Dialog open={checked !== null} title={t('labSettings.confirmHoursTitle')} onClose={closeCheck}>
+        {checked && lab && (
+          <div className="form">
+            <p>{t('labSettings.confirmHoursLead')}</p>
+            <CancellationPreview bookings={checked.cancelled} zone={lab.timezone} machineName={machineName} />
+            <FormError error={update.error} />
+            <div className="form-actions">
+              <button type="button" className="button" onClick={closeCheck}>
+                {t('common.back')}
+              </button>
+              <button
+                type="button"
+                className={checked.cancelled.length > 0 ? 'button button-danger' : 'button button-primary'}
+                disabled={update.isPending}
+                onClick={confirmUpdate}
+              >
+                {checked.cancelled.length > 0
+                  ? t('labSettings.confirmHoursCancelling', { count: checked.cancelled.length })
+                  : t('labSettings.confirmHours')}
+              </button>
+            </div>
+          </div>
+        )}
+      </Dialog>
     </form>
   );
 }

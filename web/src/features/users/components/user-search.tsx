@@ -2,7 +2,7 @@
 import type { User } from '@fablab/shared';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorState } from '../../../components/ui/states';
+import { Badge, ErrorState } from '../../../components/ui/states';
 import { useUsers } from '../api/get-users';
 
 export function UserSearch({
@@ -30,6 +30,11 @@ export function UserSearch({
         <span>{label}</span>
         <p className="selected-user">
           <strong>{selected.fullName}</strong> <span className="muted small">{selected.email}</span>{' '}
+          {selected.under16 && (
+            <>
+              <Badge tone="warning">{t('users.under16')}</Badge>{' '}
+            </>
+          )}
           <button type="button" className="button button-small" onClick={() => onSelect(null)}>
             {t('users.change')}
           </button>

@@ -194,6 +194,7 @@ export function UsersAdmin(props: Props) {
             <th scope="row">
               {u.fullName} {u.disabled && <Badge tone="danger">{t('users.disabledBadge')}</Badge>}
               {u.under16 && <Badge tone="warning">{t('users.under16')}</Badge>}
+              {u.guardianConsent?.status === 'pending' && <Badge tone="danger">{t('users.consentPending')}</Badge>}
             </th>
             <td>{u.email}</td>
             <td>
