@@ -8,7 +8,6 @@ import type {
   UpdateUserBody,
   User,
 } from '@fablab/shared';
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DbOrTx } from '../../db/client.js';
 import { revokedCredentials } from '../../lib/credentials.js';
