@@ -1,10 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bookings, deviceEvents, machines, usageSessions } from '../../src/db/schema/index.js';
 import { SimReader, SimSwitch } from '../../src/scripts/device-simulator.js';
 import { fixedClock, type TestContext, type TestUser } from '../helpers/app.js';
 import { insertBooking, insertCertification } from '../usage/fixtures.js';
-import { broker, createDeviceContext, nextProcessed, randomUid, uniqueId } from './support.js';
+import { broker, createDeviceContext, eventually, nextProcessed, randomUid, uniqueId } from './support.js';
 
 // Monday 2 March 2026 in Asia/Ho_Chi_Minh (UTC+7).
 const local = (hhmm: string, day = '2026-03-02') => new Date(`${day}T${hhmm}:00+07:00`).toISOString();
@@ -248,6 +248,43 @@ describe('a tap at the machine', () => {
     clock.set(local('17:30'));
     expect(await reader.tap(uid)).toMatchObject({ ok: false, code: 'OUTSIDE_OPENING_HOURS' });
     expect(sw.commands.map((c) => c.params?.on)).toEqual([true, false]);
+  });
+
+  it("a walk-in's switch goes on before its session is written, and off again when the write is refused", async () => {
+    const { machine, member, sw, reader, uid } = await setup({ walkIns: true, minMinutes: 60 });
+    clock.set(local('13:00'));
+    // What a racing writer would cause: the database refuses this machine's next session as it
+    // refuses an overlap, after every rule of the walk-in was decided and the command went out.
+    const refuse = `refuse_${machine.id.replace(/-/g, '')}`;
+    await ctx.db.execute(
+      sql.raw(`create function ${refuse}() returns trigger language plpgsql as $$ begin
+        raise exception using errcode = '23P01', message = 'conflicting key value violates exclusion constraint';
+      end $$`),
+    );
+    await ctx.db.execute(
+      sql.raw(`create trigger ${refuse} before insert on usage_sessions for each row
+        when (new.machine_id = '${machine.id}') execute function ${refuse}()`),
+    );
+    try {
+      expect(await reader.tap(uid)).toMatchObject({ ok: false, code: 'USAGE_CONFLICT' });
+      // On, then off again: nobody's session is open on the machine.
+      await eventually(async () => sw.commands.length === 2, 5000, 'the switch-off');
+      expect(sw.commands.map((c) => c.params?.on)).toEqual([true, false]);
+      await sw.waitForOutput(false);
+      expect(await sessionsOf(machine.id)).toHaveLength(0);
+      expect((await commandsOf(machine.id)).map((c) => c.code).sort()).toEqual(['SWITCH_OFF', 'SWITCH_ON']);
+    } finally {
+      await ctx.db.execute(sql.raw(`drop trigger ${refuse} on usage_sessions; drop function ${refuse}()`));
+    }
+
+    // Written this time: the command the log took before the session was written is given it.
+    clock.advance(10_000);
+    expect(await reader.tap(uid)).toMatchObject({ ok: true, code: 'STARTED' });
+    await sw.waitForOutput(true);
+    const [session] = await sessionsOf(machine.id);
+    const on = (await commandsOf(machine.id)).filter((c) => c.code === 'SWITCH_ON');
+    expect(on.map((c) => c.usageSessionId)).toEqual([null, session!.id]);
+    expect(on[1]).toMatchObject({ userId: member.id });
   });
 
   it('switches on for a member checked in on the phone; their next tap checks out', async () => {
