@@ -121,6 +121,27 @@ export function requireLabManager(actor: Actor, labId: string): void {
   requireCan(actor, 'lab.manage', { labId }, 'Only this lab’s managers may do this');
 }
 
+/** What the guardian-consent rule reads of an account. */
+export interface ConsentFacts {
+  under16: boolean;
+  guardianConsentAt: Date | null;
+}
+
+/**
+ * An account of someone under 16 books and starts machines only once the guardian's consent is
+ * recorded (Decree 13/2023, art. 20): a new booking for it (by the member or a manager) and a
+ * machine started without a booking are refused until then; bookings it holds may still be moved.
+ */
+export function requireGuardianConsent(member: ConsentFacts, forSelf: boolean): void {
+  if (!member.under16 || member.guardianConsentAt !== null) return;
+  throw forbidden(
+    forSelf
+      ? 'Your parent or guardian has not confirmed their consent yet: a link was sent to them, or a lab’s manager records their signed form'
+      : 'This member is under 16 and their parent or guardian has not confirmed consent yet',
+    'GUARDIAN_CONSENT_REQUIRED',
+  );
+}
+
 /**
  * The people who manage a lab now (its managers' usable accounts; admins are not told of every
  * booking): those told of pending bookings, incidents and due maintenance.

@@ -15,7 +15,7 @@ import {
   type Role,
 } from '@fablab/shared';
 import type { DbOrTx } from '../../db/client.js';
-import { can } from '../../plugins/policy.js';
+import { can, requireGuardianConsent } from '../../plugins/policy.js';
 import { conflict, forbidden, notFound, sqlState, unprocessable } from '../../lib/errors.js';
 import {
   createBookingRepository,
@@ -89,16 +89,8 @@ export async function loadSubject(
   const member = await createBookingRepository(db).findMember(userId);
   if (!member || (opts.mustBeActive && !member.active)) throw opts.gone ? opts.gone() : notFound('User');
   refuseNonMakerAccount(member.role, false);
-  // A new booking of an under-16 account waits for the guardian's consent (Decree 13/2023, art. 20);
-  // bookings it already holds may still be moved.
-  if (opts.mustBeActive && member.consentPending) {
-    throw forbidden(
-      opts.forSelf
-        ? 'Your parent or guardian has not confirmed their consent yet: a link was sent to them, or a lab’s manager records their signed form'
-        : 'This member is under 16 and their parent or guardian has not confirmed consent yet',
-      'GUARDIAN_CONSENT_REQUIRED',
-    );
-  }
+  // A new booking (mustBeActive) waits for the guardian's consent; a move of one it holds does not.
+  if (opts.mustBeActive) requireGuardianConsent(member, opts.forSelf ?? false);
   const subject = { id: member.id, role: member.role as Role, managedLabIds: member.managedLabIds };
   return { id: member.id, managesLab: can(subject, 'certification.exempt', { labId }) };
 }

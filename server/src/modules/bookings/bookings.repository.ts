@@ -149,7 +149,10 @@ export function createBookingRepository(db: DbOrTx) {
     async findMember(
       userId: string,
       tx: DbOrTx = db,
-    ): Promise<{ id: string; role: string; managedLabIds: string[]; active: boolean; consentPending: boolean } | undefined> {
+    ): Promise<
+      | { id: string; role: string; managedLabIds: string[]; active: boolean; under16: boolean; guardianConsentAt: Date | null }
+      | undefined
+    > {
       const [row] = await tx
         .select({
           id: users.id,
@@ -171,7 +174,8 @@ export function createBookingRepository(db: DbOrTx) {
         role: row.role,
         managedLabIds: managed.map((m) => m.labId),
         active: !row.disabled && !row.deletedAt,
-        consentPending: row.under16 && row.guardianConsentAt === null,
+        under16: row.under16,
+        guardianConsentAt: row.guardianConsentAt,
       };
     },
 

@@ -20,8 +20,9 @@ export interface SessionMember {
   fullName: string;
   email: string | null;
   deletedAt: Date | null;
-  /** Under 16 without the guardian's consent yet: starts no machine on their own. */
-  consentPending: boolean;
+  /** The guardian-consent rule's facts (policy's requireGuardianConsent). */
+  under16: boolean;
+  guardianConsentAt: Date | null;
 }
 
 /** What a list may show: every session, or the caller's own and those of the labs given. */
@@ -129,7 +130,8 @@ export function createUsageRepository(db: DbOrTx) {
           fullName: users.fullName,
           email: users.email,
           deletedAt: users.deletedAt,
-          consentPending: sql<boolean>`${users.under16} and ${users.guardianConsentAt} is null`,
+          under16: users.under16,
+          guardianConsentAt: users.guardianConsentAt,
         })
         .from(users)
         .where(eq(users.id, userId));

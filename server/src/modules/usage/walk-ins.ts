@@ -3,7 +3,7 @@
 import type { EndUsageBody, MaterialUse, UsageSession, WalkInBody } from '@fablab/shared';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { inTransaction } from '../../lib/transaction.js';
-import { managesLab, type Actor } from '../../plugins/policy.js';
+import { managesLab, requireGuardianConsent, type Actor } from '../../plugins/policy.js';
 import { appendNote, endingNow, refuseFutureEnd, refuseOverlap, type UsageCore } from './usage-core.js';
 import type { MachineRow, NewUsageRow, UsageRow } from './usage.repository.js';
 
@@ -122,10 +122,7 @@ export function createWalkIns(core: UsageCore) {
       const now = clock.now();
       const user = await repo.findMember(actor.id);
       if (!user) throw notFound('User');
-      // As for a booking: an under-16 account uses the machines once the guardian consented.
-      if (user.consentPending) {
-        throw forbidden('Your parent or guardian has not confirmed their consent yet', 'GUARDIAN_CONSENT_REQUIRED');
-      }
+      requireGuardianConsent(user, true);
       return openSession(
         actor,
         machine,
