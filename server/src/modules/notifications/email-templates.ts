@@ -109,7 +109,10 @@ function headline(kind: string, f: EmailFacts): { subject: string; lead: string 
         : { subject: `Booking approved: ${m}, ${when}`, lead: `Your booking of ${m} has been approved.` };
     case 'booking_rescheduled':
       return vi
-        ? { subject: `Lượt đặt máy đã đổi giờ: ${m}, ${when}`, lead: `Lượt đặt máy ${m} của bạn đã được chuyển sang giờ mới.` }
+        ? {
+            subject: `Lượt đặt máy đã đổi giờ: ${m}, ${when}`,
+            lead: `Lượt đặt máy ${m} của bạn đã được chuyển sang giờ mới.`,
+          }
         : { subject: `Booking moved: ${m}, ${when}`, lead: `Your booking of ${m} was moved to a new time.` };
     case 'booking_rejected':
       return vi
@@ -224,7 +227,7 @@ function headline(kind: string, f: EmailFacts): { subject: string; lead: string 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const FONT = "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933";
+const FONT = 'font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2933';
 
 /**
  * The HTML part: one column, styles on the elements, the link as a button and spelled out below
@@ -303,13 +306,49 @@ export function renderNotificationEmail(kind: string, facts: EmailFacts): EmailC
   return { subject, text, html };
 }
 
+/**
+ * A mail whose point is one single-use link (a password reset, an invite, a guardian's consent):
+ * greeting, paragraphs, the link, then when it expires and what to do if unexpected.
+ */
+function linkEmail(input: {
+  locale: Locale;
+  recipientName: string;
+  paragraphs: string[];
+  link: string;
+  words: { subject: string; once: string; ignore: string; button: string };
+}): EmailContent {
+  const l = LABELS[input.locale];
+  const { words } = input;
+  const hello = l.hello(input.recipientName);
+  const text = [
+    hello,
+    '',
+    ...input.paragraphs.flatMap((p) => [p, '']),
+    input.link,
+    '',
+    words.once,
+    words.ignore,
+    '',
+    '--',
+    l.footer,
+  ].join('\n');
+  const html = htmlEmail({
+    lang: input.locale,
+    paragraphs: [hello, ...input.paragraphs],
+    details: [],
+    notes: [words.once, words.ignore],
+    link: { url: input.link, label: words.button },
+    footer: l.footer,
+  });
+  return { subject: words.subject, text, html };
+}
+
 export function renderPasswordResetEmail(input: {
   locale: Locale;
   recipientName: string;
   link: string;
   validMinutes: number;
 }): EmailContent {
-  const l = LABELS[input.locale];
   const words =
     input.locale === 'vi'
       ? {
@@ -326,18 +365,13 @@ export function renderPasswordResetEmail(input: {
           ignore: 'If you did not ask for this, ignore this email; your password stays the same.',
           button: 'Choose a new password',
         };
-  const text = [l.hello(input.recipientName), '', words.ask, '', input.link, '', words.once, words.ignore, '', '--', l.footer].join(
-    '\n',
-  );
-  const html = htmlEmail({
-    lang: input.locale,
-    paragraphs: [l.hello(input.recipientName), words.ask],
-    details: [],
-    notes: [words.once, words.ignore],
-    link: { url: input.link, label: words.button },
-    footer: l.footer,
+  return linkEmail({
+    locale: input.locale,
+    recipientName: input.recipientName,
+    paragraphs: [words.ask],
+    link: input.link,
+    words,
   });
-  return { subject: words.subject, text, html };
 }
 
 /** An administrator opened an account for the recipient (or sends a new invite): a link to choose its password. */
@@ -348,7 +382,6 @@ export function renderInviteEmail(input: {
   link: string;
   validMinutes: number;
 }): EmailContent {
-  const l = LABELS[input.locale];
   const words =
     input.locale === 'vi'
       ? {
@@ -365,18 +398,13 @@ export function renderInviteEmail(input: {
           ignore: 'If you do not know why you received this email, ignore it.',
           button: 'Choose my password',
         };
-  const text = [l.hello(input.recipientName), '', words.opened, '', input.link, '', words.once, words.ignore, '', '--', l.footer].join(
-    '\n',
-  );
-  const html = htmlEmail({
-    lang: input.locale,
-    paragraphs: [l.hello(input.recipientName), words.opened],
-    details: [],
-    notes: [words.once, words.ignore],
-    link: { url: input.link, label: words.button },
-    footer: l.footer,
+  return linkEmail({
+    locale: input.locale,
+    recipientName: input.recipientName,
+    paragraphs: [words.opened],
+    link: input.link,
+    words,
   });
-  return { subject: words.subject, text, html };
 }
 
 /**
@@ -390,7 +418,6 @@ export function renderGuardianConsentEmail(input: {
   link: string;
   validDays: number;
 }): EmailContent {
-  const l = LABELS[input.locale];
   const valid = durationWords(input.validDays * 1440, input.locale);
   const words =
     input.locale === 'vi'
@@ -399,7 +426,8 @@ export function renderGuardianConsentEmail(input: {
           ask: `${input.memberName} (dưới 16 tuổi) đã đăng ký tài khoản đặt máy tại các phòng FabLab Bình Dương và ghi bạn là cha mẹ hoặc người giám hộ. Theo Nghị định 13/2023/NĐ-CP, tài khoản chỉ được đặt máy sau khi bạn đồng ý.`,
           open: 'Mở liên kết sau để xem những thông tin được lưu và xác nhận sự đồng ý của bạn:',
           once: `Liên kết chỉ dùng được một lần và hết hạn sau ${valid}.`,
-          ignore: 'Nếu bạn không đồng ý hoặc không biết về tài khoản này, hãy bỏ qua email này: tài khoản sẽ không đặt được máy.',
+          ignore:
+            'Nếu bạn không đồng ý hoặc không biết về tài khoản này, hãy bỏ qua email này: tài khoản sẽ không đặt được máy.',
           button: 'Xem và xác nhận',
         }
       : {
@@ -407,17 +435,15 @@ export function renderGuardianConsentEmail(input: {
           ask: `${input.memberName} (under 16) has opened an account to book machines at the FabLabs of Binh Duong and named you as their parent or guardian. Under Decree 13/2023/ND-CP the account may book only once you consent.`,
           open: 'Open this link to see what is kept about them and to confirm your consent:',
           once: `The link works once and expires in ${valid}.`,
-          ignore: 'If you do not agree, or do not know of this account, ignore this email: the account will not be able to book.',
+          ignore:
+            'If you do not agree, or do not know of this account, ignore this email: the account will not be able to book.',
           button: 'Review and confirm',
         };
-  const text = [l.hello(input.guardianName), '', words.ask, '', words.open, '', input.link, '', words.once, words.ignore, '', '--', l.footer].join('\n');
-  const html = htmlEmail({
-    lang: input.locale,
-    paragraphs: [l.hello(input.guardianName), words.ask, words.open],
-    details: [],
-    notes: [words.once, words.ignore],
-    link: { url: input.link, label: words.button },
-    footer: l.footer,
+  return linkEmail({
+    locale: input.locale,
+    recipientName: input.guardianName,
+    paragraphs: [words.ask, words.open],
+    link: input.link,
+    words,
   });
-  return { subject: words.subject, text, html };
 }
