@@ -46,6 +46,9 @@ async function tables(db: Queryable): Promise<TableInfo[]> {
        join pg_namespace n on n.oid = c.relnamespace
        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
       where c.relkind in ('r', 'p') and n.nspname = any($1)
+        -- Unlogged tables hold only what the database computes again (stored statistics, whose
+        -- transaction ids would mean nothing in the cluster a backup is restored into).
+        and c.relpersistence <> 'u'
       group by 1, 2 order by 1, 2`,
     [SCHEMAS],
   );

@@ -7,3 +7,4 @@ export * from './notifications.js';
 export * from './throttle.js';
 export * from './devices.js';
 export * from './machine-types.js';
+export * from './stats.js';

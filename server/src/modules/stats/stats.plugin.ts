@@ -11,7 +11,9 @@ declare module 'fastify' {
 
 export default fp(
   async function statsPlugin(app: FastifyInstance) {
-    app.decorate('stats', createStatsService({ database: app.database, clock: app.clock }));
+    const service = createStatsService({ database: app.database, clock: app.clock });
+    app.decorate('stats', service);
+    app.jobs.register('stats-prune-stored', () => service.pruneStored());
   },
-  { name: 'stats', dependencies: ['core'] },
+  { name: 'stats', dependencies: ['core', 'jobs'] },
 );

@@ -2,7 +2,16 @@
 // is [local midnight of the 1st, local midnight of the next 1st) in the lab's own zone; luxon
 // computes those instants and each machine's open periods, SQL sums over them (the repositories),
 // and stats-figures.ts folds the grouped sums into rows and rounds at the very end.
-import { TREND_MAX_MONTHS, commonZone, monthBounds, type MonthlyStats, type Period, type StatsTrend } from '@fablab/shared';
+import {
+  STATS_FIGURE_KEYS,
+  TREND_MAX_MONTHS,
+  commonZone,
+  monthBounds,
+  type MonthlyStats,
+  type Period,
+  type StatsFigures,
+  type StatsTrend,
+} from '@fablab/shared';
 import { DateTime } from 'luxon';
 import type { Database } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
@@ -10,6 +19,7 @@ import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { can, type Actor } from '../../plugins/policy.js';
 import { labOpenPeriods, splitByUtcDay, subtractPeriods, totalSeconds } from './open-hours.js';
 import { emptyAcc, finish, foldMonth, monthlyAnswer } from './stats-figures.js';
+import { STORE_AFTER_MS, createMonthStore, type MonthToStore } from './stats-month-store.repository.js';
 import { bookingSums, meterSums, usageSums } from './stats-sums.repository.js';
 import {
   activeNewMembers,
@@ -37,6 +47,26 @@ export interface StatsScope {
   allLabs: boolean;
 }
 
+/** Which stored totals a scope's trend reads: the same labs with and without every new account differ. */
+function scopeKey(scope: StatsScope): string {
+  return scope.allLabs ? 'all' : `labs:${scope.labs.map((l) => l.id).sort().join(',')}`;
+}
+
+/** The month over every zone its figures are counted in: each lab's, and the accounts' common zone. */
+function monthSpan(scope: StatsScope, month: string): Period {
+  const zones = scope.labs.map((l) => l.timezone);
+  const bounds = [...zones, commonZone(zones)].map((zone) => monthBounds(month, zone));
+  return {
+    start: new Date(Math.min(...bounds.map((b) => b.start.getTime()))),
+    end: new Date(Math.max(...bounds.map((b) => b.end.getTime()))),
+  };
+}
+
+/** The figures in their contract's order (stored JSON comes back with its keys reordered). */
+function inOrder(totals: StatsFigures): StatsFigures {
+  return Object.fromEntries(STATS_FIGURE_KEYS.map((k) => [k, totals[k]])) as unknown as StatsFigures;
+}
+
 /** The months from..to inclusive, as YYYY-MM. */
 export function monthsBetween(from: string, to: string): string[] {
   const start = DateTime.fromFormat(from, 'yyyy-MM', { zone: 'utc' });
@@ -50,6 +80,7 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
   const { clock } = deps;
   const repo = createStatsRepository(deps.database.db);
   const database = statsQueries(deps.database);
+  const store = createMonthStore(deps.database);
 
   async function resolveScope(actor: Actor, labId?: string): Promise<StatsScope> {
     if (!can(actor, 'stats.read')) throw forbidden('Statistics are for lab managers, the department and administrators');
@@ -165,16 +196,37 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
     if (months.length > TREND_MAX_MONTHS) {
       throw badRequest('VALIDATION_ERROR', `A trend covers at most ${TREND_MAX_MONTHS} months`);
     }
-    const items: StatsTrend['items'] = [];
+    const key = scopeKey(scope);
+    // Stored months first; the snapshot is taken before any missing month is computed.
+    const { stored, snapshot, databaseNow } = await store.read(key, months);
+    const totals = new Map(stored.map((s) => [s.month, inOrder(s.totals)]));
+    // A month is stored once it ended long enough ago that nothing in it still changes with the
+    // clock (open sessions and approved bookings count up to now) and every write to it is noted.
+    const settled = Math.min(clock.now().getTime(), databaseNow.getTime()) - STORE_AFTER_MS;
+    const missing = months.filter((m) => !totals.has(m));
+    const toStore: MonthToStore[] = [];
     // Two months at a time: each month's queries already run side by side.
-    for (let i = 0; i < months.length; i += 2) {
-      const pair = await Promise.all(months.slice(i, i + 2).map((m) => monthly(scope, m, { breakdowns: false })));
-      for (const stats of pair) items.push({ month: stats.month, ...stats.totals });
+    for (let i = 0; i < missing.length; i += 2) {
+      const pair = await Promise.all(missing.slice(i, i + 2).map((m) => monthly(scope, m, { breakdowns: false })));
+      for (const stats of pair) {
+        totals.set(stats.month, stats.totals);
+        const span = monthSpan(scope, stats.month);
+        if (scope.labs.length > 0 && span.end.getTime() <= settled) {
+          toStore.push({ month: stats.month, totals: stats.totals, ...span });
+        }
+      }
     }
-    return { labId: scope.labId, items };
+    // Storing only spares the next trend the work: an answer is not refused for want of it.
+    await store.store(key, scope.labs.map((l) => l.id), snapshot, toStore).catch(() => undefined);
+    return { labId: scope.labId, items: months.map((month) => ({ month, ...totals.get(month)! })) };
   }
 
-  return { resolveScope, monthly, trend };
+  /** The background job's part: notes and stored rows nothing can need any more. */
+  function pruneStored() {
+    return store.prune();
+  }
+
+  return { resolveScope, monthly, trend, pruneStored };
 }
 
 export type StatsService = ReturnType<typeof createStatsService>;
