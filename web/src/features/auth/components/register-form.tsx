@@ -1,12 +1,11 @@
 import type { Gender, MemberCategory, RegisterBody, User } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MAX_PASSWORD, MIN_PASSWORD } from '../../../components/ui/new-password-fields';
 import { PersonFields } from '../../../components/ui/person-fields';
 import { FormError } from '../../../components/ui/states';
 import { useRegister } from '../../../lib/auth';
 import { currentLocale } from '../../../lib/i18n';
-
-const MIN_PASSWORD = 10;
 
 export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => void }) {
   const { t } = useTranslation();
@@ -73,7 +72,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
           autoComplete="new-password"
           required
           minLength={MIN_PASSWORD}
-          maxLength={200}
+          maxLength={MAX_PASSWORD}
           value={form.password}
           onChange={(e) => set({ password: e.target.value })}
           aria-describedby="password-hint"
