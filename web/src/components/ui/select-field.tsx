@@ -5,12 +5,14 @@ export function SelectField<T extends string>({
   options,
   optionLabel,
   onChange,
+  hint,
 }: {
   label: string;
   value: T;
   options: readonly T[];
   optionLabel: (option: T) => string;
   onChange: (value: T) => void;
+  hint?: string;
 }) {
   return (
     <label className="field">
@@ -23,6 +25,7 @@ export function SelectField<T extends string>({
           </option>
         ))}
       </select>
+      {hint && <small className="muted">{hint}</small>}
     </label>
   );
 }

@@ -1,11 +1,9 @@
 import type { User } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MAX_PASSWORD, MIN_PASSWORD, NewPasswordFields } from '../../../components/ui/new-password-fields';
 import { FormError, StatusMessage } from '../../../components/ui/states';
 import { useChangePassword } from '../api/change-password';
-
-const MIN_PASSWORD = 10;
-const MAX_PASSWORD = 200;
 
 export function ChangePasswordForm({ user }: { user: User }) {
   const { t } = useTranslation();
@@ -52,33 +50,12 @@ export function ChangePasswordForm({ user }: { user: User }) {
           onChange={(e) => setCurrent(e.target.value)}
         />
       </label>
-      <label className="field">
-        <span>{t('passwordReset.newPassword')}</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD}
-          maxLength={MAX_PASSWORD}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-describedby="new-password-hint"
-        />
-        <small id="new-password-hint" className="muted small">
-          {t('auth.passwordHint', { min: MIN_PASSWORD })}
-        </small>
-      </label>
-      <label className="field">
-        <span>{t('profile.repeatPassword')}</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={MAX_PASSWORD}
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-        />
-      </label>
+      <NewPasswordFields
+        hintId="new-password-hint"
+        password={password}
+        onPasswordChange={setPassword}
+        repeat={{ value: repeat, onChange: setRepeat }}
+      />
       {problem && (
         <p className="form-error" role="alert">
           {problem}

@@ -1,17 +1,9 @@
 // What the member tells about themselves: name, who they are (statistics count by category and
 // gender), organisation, phone and the language of the interface and of their emails.
-import {
-  GENDERS,
-  LOCALES,
-  MEMBER_CATEGORIES,
-  type Gender,
-  type Locale,
-  type MemberCategory,
-  type UpdateMeBody,
-  type User,
-} from '@fablab/shared';
+import { LOCALES, type Locale, type UpdateMeBody, type User } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PersonFields } from '../../../components/ui/person-fields';
 import { FormError, StatusMessage } from '../../../components/ui/states';
 import { useUpdateMe } from '../../../lib/auth';
 import { LOCALE_NAMES, setLocale } from '../../../lib/i18n';
@@ -29,9 +21,9 @@ export function ProfileForm({ user }: { user: User }) {
   });
   // A flag, not the words: the words are those of the language the save may just have switched to.
   const [saved, setSaved] = useState(false);
-  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => {
+  const set = (change: Partial<typeof form>) => {
     setSaved(false);
-    setForm((f) => ({ ...f, [key]: value }));
+    setForm((f) => ({ ...f, ...change }));
   };
 
   function submit(event: FormEvent) {
@@ -59,59 +51,10 @@ export function ProfileForm({ user }: { user: User }) {
       <p className="muted small">
         {t('auth.email')}: {user.email}
       </p>
-      <label className="field">
-        <span>{t('auth.fullName')}</span>
-        <input
-          autoComplete="name"
-          required
-          maxLength={200}
-          value={form.fullName}
-          onChange={(e) => set('fullName', e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('auth.category')}</span>
-        <select value={form.category} onChange={(e) => set('category', e.target.value as MemberCategory)}>
-          {MEMBER_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`categories.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('auth.genderOptional')}</span>
-        <select value={form.gender} onChange={(e) => set('gender', e.target.value as Gender)}>
-          {GENDERS.map((g) => (
-            <option key={g} value={g}>
-              {t(`genders.${g}`)}
-            </option>
-          ))}
-        </select>
-        <small className="muted">{t('auth.genderHint')}</small>
-      </label>
-      <label className="field">
-        <span>{t('auth.organization')}</span>
-        <input
-          autoComplete="organization"
-          maxLength={200}
-          value={form.organization}
-          onChange={(e) => set('organization', e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('auth.phoneOptional')}</span>
-        <input
-          type="tel"
-          autoComplete="tel"
-          maxLength={40}
-          value={form.phone}
-          onChange={(e) => set('phone', e.target.value)}
-        />
-      </label>
+      <PersonFields value={form} onChange={set} />
       <label className="field">
         <span>{t('profile.language')}</span>
-        <select value={form.locale} onChange={(e) => set('locale', e.target.value as Locale)}>
+        <select value={form.locale} onChange={(e) => set({ locale: e.target.value as Locale })}>
           {LOCALES.map((l) => (
             <option key={l} value={l} lang={l}>
               {LOCALE_NAMES[l]}

@@ -1,18 +1,11 @@
-import {
-  GENDERS,
-  MEMBER_CATEGORIES,
-  type Gender,
-  type MemberCategory,
-  type RegisterBody,
-  type User,
-} from '@fablab/shared';
+import type { Gender, MemberCategory, RegisterBody, User } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MAX_PASSWORD, MIN_PASSWORD } from '../../../components/ui/new-password-fields';
+import { PersonFields } from '../../../components/ui/person-fields';
 import { FormError } from '../../../components/ui/states';
 import { useRegister } from '../../../lib/auth';
 import { currentLocale } from '../../../lib/i18n';
-
-const MIN_PASSWORD = 10;
 
 export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => void }) {
   const { t } = useTranslation();
@@ -30,8 +23,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
     guardianContact: '',
   });
   const [problem, setProblem] = useState<string | null>(null);
-  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
-    setForm((f) => ({ ...f, [key]: value }));
+  const set = (change: Partial<typeof form>) => setForm((f) => ({ ...f, ...change }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -70,7 +62,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
           required
           maxLength={254}
           value={form.email}
-          onChange={(e) => set('email', e.target.value)}
+          onChange={(e) => set({ email: e.target.value })}
         />
       </label>
       <label className="field">
@@ -80,67 +72,18 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
           autoComplete="new-password"
           required
           minLength={MIN_PASSWORD}
-          maxLength={200}
+          maxLength={MAX_PASSWORD}
           value={form.password}
-          onChange={(e) => set('password', e.target.value)}
+          onChange={(e) => set({ password: e.target.value })}
           aria-describedby="password-hint"
         />
         <small id="password-hint" className="muted">
           {t('auth.passwordHint', { min: MIN_PASSWORD })}
         </small>
       </label>
-      <label className="field">
-        <span>{t('auth.fullName')}</span>
-        <input
-          autoComplete="name"
-          required
-          maxLength={200}
-          value={form.fullName}
-          onChange={(e) => set('fullName', e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('auth.category')}</span>
-        <select value={form.category} onChange={(e) => set('category', e.target.value as MemberCategory)}>
-          {MEMBER_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`categories.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('auth.genderOptional')}</span>
-        <select value={form.gender} onChange={(e) => set('gender', e.target.value as Gender)}>
-          {GENDERS.map((g) => (
-            <option key={g} value={g}>
-              {t(`genders.${g}`)}
-            </option>
-          ))}
-        </select>
-        <small className="muted">{t('auth.genderHint')}</small>
-      </label>
-      <label className="field">
-        <span>{t('auth.organization')}</span>
-        <input
-          autoComplete="organization"
-          maxLength={200}
-          value={form.organization}
-          onChange={(e) => set('organization', e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('auth.phoneOptional')}</span>
-        <input
-          type="tel"
-          autoComplete="tel"
-          maxLength={40}
-          value={form.phone}
-          onChange={(e) => set('phone', e.target.value)}
-        />
-      </label>
+      <PersonFields value={form} onChange={set} />
       <label className="check">
-        <input type="checkbox" checked={form.under16} onChange={(e) => set('under16', e.target.checked)} />
+        <input type="checkbox" checked={form.under16} onChange={(e) => set({ under16: e.target.checked })} />
         <span>{t('auth.under16')}</span>
       </label>
       {form.under16 && (
@@ -152,7 +95,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
               required
               maxLength={200}
               value={form.guardianName}
-              onChange={(e) => set('guardianName', e.target.value)}
+              onChange={(e) => set({ guardianName: e.target.value })}
             />
           </label>
           <label className="field">
@@ -161,7 +104,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
               required
               maxLength={254}
               value={form.guardianContact}
-              onChange={(e) => set('guardianContact', e.target.value)}
+              onChange={(e) => set({ guardianContact: e.target.value })}
               aria-describedby="guardian-hint"
             />
             <small id="guardian-hint" className="muted">

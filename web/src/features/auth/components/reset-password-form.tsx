@@ -1,10 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MIN_PASSWORD, NewPasswordFields } from '../../../components/ui/new-password-fields';
 import { FormError } from '../../../components/ui/states';
 import { useConfirmPasswordReset } from '../api/confirm-password-reset';
-
-const MIN_PASSWORD = 10;
-const MAX_PASSWORD = 200;
 
 export function ResetPasswordForm({
   token,
@@ -29,22 +27,7 @@ export function ResetPasswordForm({
 
   return (
     <form className="form" onSubmit={submit}>
-      <label className="field">
-        <span>{t('passwordReset.newPassword')}</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD}
-          maxLength={MAX_PASSWORD}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-describedby="reset-password-hint"
-        />
-        <small id="reset-password-hint" className="muted small">
-          {t('auth.passwordHint', { min: MIN_PASSWORD })}
-        </small>
-      </label>
+      <NewPasswordFields hintId="reset-password-hint" password={password} onPasswordChange={setPassword} />
       {problem && (
         <p className="form-error" role="alert">
           {problem}

@@ -2,7 +2,6 @@
 // a password, instead of asking them to register and then promoting them.
 import {
   LOCALES,
-  MEMBER_CATEGORIES,
   ROLES,
   type CreateUserResponse,
   type Lab,
@@ -12,6 +11,7 @@ import {
 } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PersonFields } from '../../../components/ui/person-fields';
 import { FormError } from '../../../components/ui/states';
 import { LOCALE_NAMES } from '../../../lib/i18n';
 import { useCreateUser } from '../api/create-user';
@@ -35,8 +35,7 @@ export function CreateUserForm({ labs, labName, onDone }: Props) {
     managed: [] as string[],
     locale: 'vi' as Locale,
   });
-  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
-    setForm((f) => ({ ...f, [key]: value }));
+  const set = (change: Partial<typeof form>) => setForm((f) => ({ ...f, ...change }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -77,32 +76,13 @@ export function CreateUserForm({ labs, labName, onDone }: Props) {
           required
           maxLength={254}
           value={form.email}
-          onChange={(e) => set('email', e.target.value)}
+          onChange={(e) => set({ email: e.target.value })}
         />
       </label>
-      <label className="field">
-        <span>{t('auth.fullName')}</span>
-        <input
-          autoComplete="off"
-          required
-          maxLength={200}
-          value={form.fullName}
-          onChange={(e) => set('fullName', e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('users.category')}</span>
-        <select value={form.category} onChange={(e) => set('category', e.target.value as MemberCategory)}>
-          {MEMBER_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`categories.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PersonFields value={form} onChange={set} someoneElse />
       <label className="field">
         <span>{t('users.role')}</span>
-        <select value={form.role} onChange={(e) => set('role', e.target.value as Role)}>
+        <select value={form.role} onChange={(e) => set({ role: e.target.value as Role })}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`roles.${r}`)}
@@ -119,10 +99,9 @@ export function CreateUserForm({ labs, labName, onDone }: Props) {
                 type="checkbox"
                 checked={form.managed.includes(lab.id)}
                 onChange={(e) =>
-                  set(
-                    'managed',
-                    e.target.checked ? [...form.managed, lab.id] : form.managed.filter((id) => id !== lab.id),
-                  )
+                  set({
+                    managed: e.target.checked ? [...form.managed, lab.id] : form.managed.filter((id) => id !== lab.id),
+                  })
                 }
               />
               <span>{labName(lab)}</span>
@@ -132,7 +111,7 @@ export function CreateUserForm({ labs, labName, onDone }: Props) {
       )}
       <label className="field">
         <span>{t('users.language')}</span>
-        <select value={form.locale} onChange={(e) => set('locale', e.target.value as Locale)}>
+        <select value={form.locale} onChange={(e) => set({ locale: e.target.value as Locale })}>
           {LOCALES.map((l) => (
             <option key={l} value={l} lang={l}>
               {LOCALE_NAMES[l]}
