@@ -1,11 +1,16 @@
 import type { LabChangeEvent } from '@fablab/shared';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createTestContext, testConfig, type TestContext } from '../helpers/app.js';
 import { baseUrl, openSse, type SseClient } from './support.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Whether anything arrived that should not have is not a matter of waiting long enough: a last
+ * change published after the others reaches a calendar after anything they could still cause.
+ */
+const fence = (labId: string): LabChangeEvent => ({ labId, kind: 'lab', machineIds: ['fence'] });
 
 describe('live calendars (server-sent events)', () => {
   let ctx: TestContext;
@@ -39,10 +44,12 @@ describe('live calendars (server-sent events)', () => {
     ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [machine.id] });
     ctx.app.labEvents.publish({ labId: lab.id, kind: 'maintenance' });
     await sse.waitFor((events) => events.length >= 2, 2000);
-    await sleep(200);
+    ctx.app.labEvents.publish(fence(lab.id));
+    await sse.waitFor((events) => events.length >= 3, 2000);
     expect(sse.events as LabChangeEvent[]).toEqual([
       { labId: lab.id, kind: 'booking', machineIds: [machine.id] },
       { labId: lab.id, kind: 'maintenance', machineIds: [] },
+      fence(lab.id),
     ]);
   });
 
@@ -58,11 +65,15 @@ describe('live calendars (server-sent events)', () => {
 
   it('forgets a calendar that disconnects', async () => {
     const lab = await ctx.createLab();
+    const connections = () =>
+      new Promise<number>((resolve, reject) => ctx.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    const before = await connections();
     const sse = await connect(baseUrl(ctx.app), lab.id);
     const received: unknown[] = [];
     const unsubscribe = ctx.app.labEvents.subscribe((c) => received.push(c));
     sse.close();
-    await sleep(200);
+    // Until the server has seen the calendar go.
+    await vi.waitFor(async () => expect(await connections()).toBe(before), { timeout: 2000, interval: 10 });
     // Publishing after the client left throws nowhere and reaches the remaining listeners.
     expect(() => ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking' })).not.toThrow();
     expect(received).toHaveLength(1);
@@ -132,12 +143,17 @@ describe('live calendars (server-sent events)', () => {
         // And back, from B to A; neither process emits its own change twice.
         second.labEvents.publish({ labId: lab.id, kind: 'maintenance', machineIds: [machine.id] });
         await onA.waitFor((events) => events.length >= 2, 2000);
-        await sleep(500);
-        expect(onA.events).toEqual([
+        // Relayed after both, the fence reaches each calendar after any second copy of them.
+        ctx.app.labEvents.publish(fence(lab.id));
+        await onA.waitFor((events) => events.length >= 3, 2000);
+        await onB.waitFor((events) => events.length >= 3, 2000);
+        const expected = [
           { labId: lab.id, kind: 'booking', machineIds: [machine.id] },
           { labId: lab.id, kind: 'maintenance', machineIds: [machine.id] },
-        ]);
-        expect(onB.events).toHaveLength(2);
+          fence(lab.id),
+        ];
+        expect(onA.events).toEqual(expected);
+        expect(onB.events).toEqual(expected);
       } finally {
         await second.close();
       }
@@ -156,8 +172,9 @@ describe('live calendars (server-sent events)', () => {
         ]);
         for (const ids of machineIds) ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: ids });
         await onB.waitFor((events) => events.length >= machineIds.length, 5000);
-        await sleep(300);
-        expect((onB.events as LabChangeEvent[]).map((e) => e.machineIds)).toEqual(machineIds);
+        ctx.app.labEvents.publish(fence(lab.id));
+        await onB.waitFor((events) => events.length >= machineIds.length + 1, 5000);
+        expect((onB.events as LabChangeEvent[]).map((e) => e.machineIds)).toEqual([...machineIds, ['fence']]);
       } finally {
         await second.close();
       }
@@ -180,7 +197,8 @@ describe('live calendars (server-sent events)', () => {
         while (relayed().length === 0 && Date.now() < deadline) {
           ctx.app.labEvents.publish({ labId: lab.id, kind: 'booking', machineIds: [] });
           n++;
-          await sleep(250);
+          // Until both have listened again: how long that takes is the reconnect's business.
+          await pause(250);
         }
         expect(relayed().length).toBeGreaterThan(0);
         expect(n).toBeGreaterThan(0);
