@@ -4,18 +4,26 @@
 // it) on the configured database, next to one plain baseline query in the same process: a count
 // and a sum of hours over one month of usage sessions. Meant for PostgreSQL (DATABASE_URL) filled
 // by `npm run seed:bulk -- --months 12`. Prints p50 and p95 of each and their ratio.
+//
+// Then the 12-month trend ending with that month: cold (nothing stored, as after a restart: every
+// month computed and the closed ones stored), warm (the stored months read back), after one write
+// into a closed month (that month computed again), and with the last month still open (the
+// clock inside it: it is computed on every call, the eleven before it read back). Every trend
+// row is checked against the month's own answer. It empties the stored totals when it starts.
 import { monthBounds } from '@fablab/shared';
 import { DateTime } from 'luxon';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { systemClock } from '../src/lib/clock.js';
+import { fixedClock, systemClock } from '../src/lib/clock.js';
 import { openDatabase } from '../src/lib/bootstrap.js';
 import { createStatsService } from '../src/modules/stats/stats.service.js';
 import { formatMs, intArg, parseArgs, percentile } from './bench-util.js';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 const TARGET_P50_MS = 150;
+const TARGET_TREND_MS = 150;
 
 const args = parseArgs(process.argv.slice(2));
 const runs = intArg(args, 'runs', 20, 1, 1_000);
@@ -102,10 +110,32 @@ try {
       httpMs.push(ms);
     }
   }
-  const [trendMs] = await time(() =>
-    service.trend(scope, DateTime.fromFormat(month, 'yyyy-MM').minus({ months: 11 }).toFormat('yyyy-MM'), month),
-  );
   await app.close();
+
+  const trendFrom = DateTime.fromFormat(month, 'yyyy-MM').minus({ months: 11 }).toFormat('yyyy-MM');
+  const trendOf = (svc: typeof service) => svc.trend(scope, trendFrom, month);
+  await database.query('delete from stats_month_totals');
+  const [coldMs, cold] = await time(() => trendOf(service));
+  const warmMs: number[] = [];
+  for (let i = 0; i < runs; i++) warmMs.push((await time(() => trendOf(service)))[0]);
+  // A write that changes nothing still leaves its note: the month it touches is computed again.
+  const middle = monthBounds(DateTime.fromFormat(month, 'yyyy-MM').minus({ months: 5 }).toFormat('yyyy-MM'), ZONE);
+  await database.query(
+    `update bookings set purpose = purpose where id = (select id from bookings where start_at >= $1 and start_at < $2 limit 1)`,
+    [middle.start.toISOString(), middle.end.toISOString()],
+  );
+  const [afterWriteMs] = await time(() => trendOf(service));
+  // The same trend while its last month is still open: the clock 20 days into it.
+  const openService = createStatsService({ database, clock: fixedClock(new Date(bounds.start.getTime() + 20 * 86_400_000)) });
+  await trendOf(openService);
+  const openMs: number[] = [];
+  for (let i = 0; i < runs; i++) openMs.push((await time(() => trendOf(openService)))[0]);
+  let exact = 0;
+  for (const item of cold.items) {
+    const { month: m, ...figures } = item;
+    if (isDeepStrictEqual(figures, (await service.monthly(scope, m, { breakdowns: false })).totals)) exact++;
+  }
+  const stored = await database.query<{ n: number }>(`select count(*)::int as n from stats_month_totals`);
 
   const s50 = percentile(statsMs, 50);
   const s95 = percentile(statsMs, 95);
@@ -119,7 +149,15 @@ try {
     console.log(
       `via HTTP (app.inject, JSON)    p50 ${formatMs(percentile(httpMs, 50))}   p95 ${formatMs(percentile(httpMs, 95))}   (${httpMs.length} runs)`,
     );
-  console.log(`trend of 12 months (totals)    ${formatMs(trendMs)} (one run)`);
+  console.log(`trend of 12 months, cold       ${formatMs(coldMs)} (one run: every month computed, ${stored[0]?.n ?? 0} stored)`);
+  console.log(
+    `trend of 12 months, stored     p50 ${formatMs(percentile(warmMs, 50))}   p95 ${formatMs(percentile(warmMs, 95))}`,
+  );
+  console.log(`  after a write in one month   ${formatMs(afterWriteMs)} (one run: that month computed again)`);
+  console.log(
+    `  with its last month open     p50 ${formatMs(percentile(openMs, 50))}   p95 ${formatMs(percentile(openMs, 95))}   (that month computed each time)`,
+  );
+  console.log(`  rows equal to the month's own answer: ${exact} of ${cold.items.length}`);
   console.log('');
   if (last && base) {
     const t = last.totals;
@@ -129,6 +167,8 @@ try {
     );
   }
   console.log(`target p50 ≤ ${TARGET_P50_MS} ms: ${s50 <= TARGET_P50_MS ? 'met' : 'NOT met'}`);
+  const trend50 = percentile(openMs, 50);
+  console.log(`trend target p50 ≤ ${TARGET_TREND_MS} ms (last month open): ${trend50 <= TARGET_TREND_MS ? 'met' : 'NOT met'}`);
 } finally {
   await database.close();
 }

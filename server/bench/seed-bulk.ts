@@ -1,4 +1,4 @@
-// npm run seed:bulk -- --months 12 [--end YYYY-MM] [--members 3000] [--seed N] [--force]
+// npm run seed:bulk -- --months 12 (at most 96) [--end YYYY-MM] [--members 3000] [--seed N] [--force]
 //
 // Fills the configured database (PostgreSQL with DATABASE_URL, else the embedded PGlite under
 // DATA_DIR) with a realistic, reproducible stretch of months for the statistics benchmark: the
@@ -76,7 +76,8 @@ const DAY = 24 * HOUR;
 const BATCH = 2_000;
 
 const args = parseArgs(process.argv.slice(2));
-const monthCount = intArg(args, 'months', 12, 1, 36);
+// Up to eight years: about a million bookings, for booking creation on a database that old.
+const monthCount = intArg(args, 'months', 12, 1, 96);
 const memberCount = intArg(args, 'members', 3_000, 10, 100_000);
 const seed = intArg(args, 'seed', 20_261_127, 1, 2 ** 31 - 1);
 const force = args.has('force');

@@ -337,4 +337,30 @@ describe('the trend over stored months', () => {
     expect(await notes()).toBe(before + 1);
     await expectExact();
   });
+  it('reads no stored month back on a server whose clock is still inside it', async () => {
+    await ctx.db.insert(usageSessions).values({
+      labId: lab.id,
+      machineId: laser,
+      userId: member.id,
+      category: 'student',
+      gender: 'female',
+      purpose: 'research',
+      startAt: hcm('2025-12-01T09:00'),
+    });
+    const stored = await expectExact();
+    expect(await storedMonths()).toContain('2025-12');
+    // Open since 1 December 09:00: the whole rest of the month, once it is over.
+    expect(stored.get('2025-12')!.usedHours).toBeGreaterThan(700);
+    clock.set('2025-12-20T03:00:00Z');
+    try {
+      const rows = await trend(manager, lab.id);
+      const december = rows.find((r) => r.month === '2025-12')!;
+      const { month: _month, ...figures } = december;
+      expect(figures).toEqual(await monthly(manager, '2025-12', lab.id));
+      // Counted up to the clock, 20 December 10:00 in Ho Chi Minh City.
+      expect(december.usedHours).toBeLessThan(stored.get('2025-12')!.usedHours);
+    } finally {
+      clock.set('2026-01-20T03:00:00Z');
+    }
+  });
 });

@@ -43,6 +43,8 @@ export const usageSessions = pgTable(
   },
   (t) => [
     index('usage_machine_start_idx').on(t.machineId, t.startAt),
+    // Only the open sessions: a machine's current user is found without reading its history.
+    index('usage_open_machine_idx').on(t.machineId).where(sql`${t.endAt} is null`),
     index('usage_lab_start_idx').on(t.labId, t.startAt),
     index('usage_user_idx').on(t.userId),
     // Check-out finds a booking's session, and deleting a booking sets its sessions' booking_id to null.

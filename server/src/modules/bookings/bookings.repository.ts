@@ -62,6 +62,18 @@ const withOwner = {
 
 export function createBookingRepository(db: DbOrTx) {
   /**
+   * The machine's open usage session, asked by every booking on it: through the partial index of
+   * open sessions (usage_open_machine_idx), whatever the machine's history.
+   */
+  function openSessionStartQuery(machineId: string, tx: DbOrTx = db) {
+    return tx
+      .select({ startAt: usageSessions.startAt })
+      .from(usageSessions)
+      .where(and(eq(usageSessions.machineId, machineId), isNull(usageSessions.endAt)))
+      .limit(1);
+  }
+
+  /**
    * Seconds of the member's counted bookings in the lab that fall inside [from, to). No booking
    * is longer than MAX_BOOKING_MINUTES (a check constraint), so the bookings running into the
    * window started at most that long before it: one bounded range of the (user, start) index,
@@ -213,13 +225,11 @@ export function createBookingRepository(db: DbOrTx) {
       return row !== undefined;
     },
 
+    openSessionStartQuery,
+
     /** The start of the machine's open usage session (someone at it now, no end yet), if there is one. */
     async openSessionStart(machineId: string, tx: DbOrTx = db): Promise<Date | undefined> {
-      const [row] = await tx
-        .select({ startAt: usageSessions.startAt })
-        .from(usageSessions)
-        .where(and(eq(usageSessions.machineId, machineId), isNull(usageSessions.endAt)))
-        .limit(1);
+      const [row] = await openSessionStartQuery(machineId, tx);
       return row?.startAt;
     },
 

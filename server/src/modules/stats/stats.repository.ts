@@ -306,20 +306,28 @@ export interface MaterialSum {
 export async function materialsOfMonth(db: StatsDb, bounds: readonly LabBounds[]): Promise<MaterialSum[]> {
   const params = new Params();
   const cte = boundsCte(params, bounds);
+  // Summed per recorded (entry, text) first: the few hundred distinct rows of a month, not its
+  // thousands of uses, then pay for material_key's normalisation. Quantities are numeric, so the
+  // two steps add up exactly as one would.
   return db.query<MaterialSum>(
-    `with ${cte}
-    select coalesce(min(m.name), min(btrim(um.material))) as material,
-      coalesce(min(m.unit), min(btrim(um.unit))) as unit,
-      sum(um.quantity)::float8 as quantity
-    from usage_materials um
-    left join materials m on m.id = um.material_id
-    where um.usage_session_id in (
-      select s.id from bounds x cross join lateral (
-        select s.id from usage_sessions s where s.lab_id = x.lab_id and s.start_at >= x.ms and s.start_at < x.me
-        offset 0
-      ) s
+    `with ${cte},
+    used as (
+      select um.material_id, um.material, um.unit, sum(um.quantity) as quantity
+      from usage_materials um
+      where um.usage_session_id in (
+        select s.id from bounds x cross join lateral (
+          select s.id from usage_sessions s where s.lab_id = x.lab_id and s.start_at >= x.ms and s.start_at < x.me
+          offset 0
+        ) s
+      )
+      group by um.material_id, um.material, um.unit
     )
-    group by material_key(coalesce(m.name, um.material)), material_key(coalesce(m.unit, um.unit))`,
+    select coalesce(min(m.name), min(btrim(u.material))) as material,
+      coalesce(min(m.unit), min(btrim(u.unit))) as unit,
+      sum(u.quantity)::float8 as quantity
+    from used u
+    left join materials m on m.id = u.material_id
+    group by material_key(coalesce(m.name, u.material)), material_key(coalesce(m.unit, u.unit))`,
     params.values,
   );
 }

@@ -199,10 +199,12 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
     const key = scopeKey(scope);
     // Stored months first; the snapshot is taken before any missing month is computed.
     const { stored, snapshot, databaseNow } = await store.read(key, months);
-    const totals = new Map(stored.map((s) => [s.month, inOrder(s.totals)]));
-    // A month is stored once it ended long enough ago that nothing in it still changes with the
-    // clock (open sessions and approved bookings count up to now) and every write to it is noted.
+    // A month is stored, and read back, once it ended long enough ago that nothing in it still
+    // changes with the clock (open sessions and approved bookings count up to now) and every
+    // write to it is noted.
     const settled = Math.min(clock.now().getTime(), databaseNow.getTime()) - STORE_AFTER_MS;
+    const isSettled = (month: string) => monthSpan(scope, month).end.getTime() <= settled;
+    const totals = new Map(stored.filter((s) => isSettled(s.month)).map((s) => [s.month, inOrder(s.totals)]));
     const missing = months.filter((m) => !totals.has(m));
     const toStore: MonthToStore[] = [];
     // Two months at a time: each month's queries already run side by side.
@@ -210,9 +212,8 @@ export function createStatsService(deps: { database: Pick<Database, 'db' | 'quer
       const pair = await Promise.all(missing.slice(i, i + 2).map((m) => monthly(scope, m, { breakdowns: false })));
       for (const stats of pair) {
         totals.set(stats.month, stats.totals);
-        const span = monthSpan(scope, stats.month);
-        if (scope.labs.length > 0 && span.end.getTime() <= settled) {
-          toStore.push({ month: stats.month, totals: stats.totals, ...span });
+        if (scope.labs.length > 0 && isSettled(stats.month)) {
+          toStore.push({ month: stats.month, totals: stats.totals, ...monthSpan(scope, stats.month) });
         }
       }
     }

@@ -1,0 +1,4 @@
+-- A machine's open usage session (someone at it now) is looked up by every booking, check-in and
+-- walk-in on it; through (machine_id, start_at) that read every session the machine ever had, so
+-- each booking cost more as the years went by. Only the few open sessions are in this index.
+CREATE INDEX "usage_open_machine_idx" ON "usage_sessions" USING btree ("machine_id") WHERE "end_at" IS NULL;
