@@ -141,19 +141,25 @@ CREATE TRIGGER "maintenance_windows_stats_update" AFTER UPDATE ON "maintenance_w
 	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "maintenance_windows_stats_delete" AFTER DELETE ON "maintenance_windows" REFERENCING OLD TABLE AS "old_rows"
 	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
--- The rarely written tables, a row at a time. A lab's row (zone, opening hours) and a machine's
--- (type, status, approval) count for every month of the lab; a new or removed lab for every scope.
+-- The rarely written tables, a row at a time. A lab's zone and opening hours, and a machine's lab,
+-- type, status and approval, count for every month of the lab; a new or removed lab for every
+-- scope. Booking rules and names are no stored figure's business.
 CREATE FUNCTION "stats_lab_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM "stats_note"(CASE WHEN TG_OP = 'UPDATE' THEN NEW."id" END, NULL, NULL);
 	RETURN NULL;
 END
 $$;--> statement-breakpoint
-CREATE TRIGGER "labs_stats" AFTER INSERT OR DELETE OR UPDATE ON "labs"
+CREATE TRIGGER "labs_stats" AFTER INSERT OR DELETE ON "labs"
 	FOR EACH ROW EXECUTE FUNCTION "stats_lab_changed"();--> statement-breakpoint
+CREATE TRIGGER "labs_stats_update" AFTER UPDATE ON "labs"
+	FOR EACH ROW WHEN ((OLD."timezone", OLD."opening_hours") IS DISTINCT FROM (NEW."timezone", NEW."opening_hours"))
+	EXECUTE FUNCTION "stats_lab_changed"();--> statement-breakpoint
 CREATE FUNCTION "stats_machine_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP <> 'INSERT' THEN PERFORM "stats_note"(OLD."lab_id", NULL, NULL); END IF;
+	IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD."lab_id" IS DISTINCT FROM NEW."lab_id") THEN
+		PERFORM "stats_note"(OLD."lab_id", NULL, NULL);
+	END IF;
 	IF TG_OP <> 'DELETE' THEN PERFORM "stats_note"(NEW."lab_id", NULL, NULL); END IF;
 	RETURN NULL;
 END
@@ -161,7 +167,8 @@ $$;--> statement-breakpoint
 CREATE TRIGGER "machines_stats" AFTER INSERT OR DELETE ON "machines"
 	FOR EACH ROW EXECUTE FUNCTION "stats_machine_changed"();--> statement-breakpoint
 CREATE TRIGGER "machines_stats_update" AFTER UPDATE ON "machines"
-	FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION "stats_machine_changed"();--> statement-breakpoint
+	FOR EACH ROW WHEN ((OLD."lab_id", OLD."type", OLD."status", OLD."requires_approval") IS DISTINCT FROM (NEW."lab_id", NEW."type", NEW."status", NEW."requires_approval"))
+	EXECUTE FUNCTION "stats_machine_changed"();--> statement-breakpoint
 -- Which machines have a power switch decides where measured figures are zero rather than empty;
 -- a switch's reports (last seen, output, power) change nothing the statistics read.
 CREATE TRIGGER "devices_stats" AFTER INSERT OR DELETE ON "devices"

@@ -337,6 +337,17 @@ describe('the trend over stored months', () => {
     expect(await notes()).toBe(before + 1);
     await expectExact();
   });
+  it("notes no change to a lab's booking rules or a machine's name, which no figure reads", async () => {
+    const notes = async () => (await ctx.database.query<{ n: number }>('select count(*)::int as n from stats_changes'))[0]!.n;
+    const before = await notes();
+    await ctx.db.update(labs).set({ nameVi: 'Phòng thí nghiệm mới' }).where(eq(labs.id, lab.id));
+    await ctx.db.update(machines).set({ name: 'Laser 100W', bufferMinutes: 15 }).where(eq(machines.id, laser));
+    expect(await notes()).toBe(before);
+    await ctx.db.update(machines).set({ requiresApproval: true }).where(eq(machines.id, laser));
+    expect(await notes()).toBe(before + 1);
+    await expectExact();
+  });
+
   it('reads no stored month back on a server whose clock is still inside it', async () => {
     await ctx.db.insert(usageSessions).values({
       labId: lab.id,
