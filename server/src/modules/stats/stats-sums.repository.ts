@@ -114,7 +114,7 @@ export interface UsageSums extends Grouped {
 function monthSessions(params: Params, now: Date): string {
   const at = params.add(now.toISOString());
   // Sessions that start in the month: the btree on (lab_id, start_at); sessions running into it:
-  // the usage_no_overlap gist index of each machine.
+  // the gist index on (lab_id, their time), one probe per lab.
   return `select s.id, s.lab_id, s.machine_id, s.category, s.gender, s.purpose, s.user_id, s.guest_name,
         s.start_at >= x.ms as starts,
         greatest(s.start_at, x.ms) as cs, least(coalesce(s.end_at, ${at}::timestamptz), x.me) as ce
@@ -123,8 +123,8 @@ function monthSessions(params: Params, now: Date): string {
         from usage_sessions s where s.lab_id = x.lab_id and s.start_at >= x.ms and s.start_at < x.me
         union all
         select s.id, s.lab_id, s.machine_id, s.category, s.gender, s.purpose, s.user_id, s.guest_name, s.start_at, s.end_at
-        from machines m join usage_sessions s on s.machine_id = m.id
-        where m.lab_id = x.lab_id
+        from usage_sessions s
+        where s.lab_id = x.lab_id
           and tstzrange(s.start_at, coalesce(s.end_at, 'infinity'::timestamptz), '[)') @> x.ms and s.start_at < x.ms
         offset 0
       ) s`;
