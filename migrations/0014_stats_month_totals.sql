@@ -35,7 +35,7 @@ CREATE UNLOGGED TABLE "stats_prune" (
 INSERT INTO "stats_prune" ("id", "horizon") VALUES (1, pg_snapshot_xmin(pg_current_snapshot()));--> statement-breakpoint
 -- A write whose earliest touched instant lies less than 6 hours before its statement (the usual
 -- case: today's bookings, a session being metered now) needs no note: a month is stored only once
--- it ended 7 hours ago by the database's clock (STORE_AFTER_MS in stats-month-store.ts), so any
+-- it ended 7 hours ago by the database's clock (STORE_AFTER_MS in stats-month-store.repository.ts), so any
 -- later computation of it begins after such a writer committed, unless the writer's transaction
 -- stayed open for over an hour. NULL bounds are unbounded: the row counts for every month.
 CREATE FUNCTION "stats_note"("lab" uuid, "from_at" timestamptz, "to_at" timestamptz) RETURNS void
@@ -45,24 +45,9 @@ LANGUAGE sql AS $$
 	WHERE "from_at" IS NULL OR "from_at" < statement_timestamp() - interval '6 hours'
 $$;--> statement-breakpoint
 -- The busy tables are noted per statement, one stretch per lab from the rows' earliest start to
--- their latest end, so that a bulk write adds a note per lab, not per row.
-CREATE FUNCTION "stats_bookings_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF TG_OP <> 'INSERT' THEN
-		INSERT INTO "stats_changes" ("lab_id", "during")
-		SELECT "lab_id", tstzrange(min("start_at"), max("end_at"), '[]') FROM "old_rows"
-		WHERE "start_at" < statement_timestamp() - interval '6 hours' GROUP BY "lab_id";
-	END IF;
-	IF TG_OP <> 'DELETE' THEN
-		INSERT INTO "stats_changes" ("lab_id", "during")
-		SELECT "lab_id", tstzrange(min("start_at"), max("end_at"), '[]') FROM "new_rows"
-		WHERE "start_at" < statement_timestamp() - interval '6 hours' GROUP BY "lab_id";
-	END IF;
-	RETURN NULL;
-END
-$$;--> statement-breakpoint
--- An open session runs on: its stretch has no end.
-CREATE FUNCTION "stats_usage_sessions_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- their latest end, so that a bulk write adds a note per lab, not per row: bookings, usage
+-- sessions (an open one runs on: its stretch has no end), class sessions and maintenance.
+CREATE FUNCTION "stats_timed_rows_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP <> 'INSERT' THEN
 		INSERT INTO "stats_changes" ("lab_id", "during")
@@ -96,33 +81,18 @@ BEGIN
 	RETURN NULL;
 END
 $$;--> statement-breakpoint
-CREATE FUNCTION "stats_timed_rows_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF TG_OP <> 'INSERT' THEN
-		INSERT INTO "stats_changes" ("lab_id", "during")
-		SELECT "lab_id", tstzrange(min("start_at"), max("end_at"), '[]') FROM "old_rows"
-		WHERE "start_at" < statement_timestamp() - interval '6 hours' GROUP BY "lab_id";
-	END IF;
-	IF TG_OP <> 'DELETE' THEN
-		INSERT INTO "stats_changes" ("lab_id", "during")
-		SELECT "lab_id", tstzrange(min("start_at"), max("end_at"), '[]') FROM "new_rows"
-		WHERE "start_at" < statement_timestamp() - interval '6 hours' GROUP BY "lab_id";
-	END IF;
-	RETURN NULL;
-END
-$$;--> statement-breakpoint
 CREATE TRIGGER "bookings_stats_insert" AFTER INSERT ON "bookings" REFERENCING NEW TABLE AS "new_rows"
-	FOR EACH STATEMENT EXECUTE FUNCTION "stats_bookings_changed"();--> statement-breakpoint
+	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "bookings_stats_update" AFTER UPDATE ON "bookings" REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows"
-	FOR EACH STATEMENT EXECUTE FUNCTION "stats_bookings_changed"();--> statement-breakpoint
+	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "bookings_stats_delete" AFTER DELETE ON "bookings" REFERENCING OLD TABLE AS "old_rows"
-	FOR EACH STATEMENT EXECUTE FUNCTION "stats_bookings_changed"();--> statement-breakpoint
+	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "usage_sessions_stats_insert" AFTER INSERT ON "usage_sessions" REFERENCING NEW TABLE AS "new_rows"
-	FOR EACH STATEMENT EXECUTE FUNCTION "stats_usage_sessions_changed"();--> statement-breakpoint
+	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "usage_sessions_stats_update" AFTER UPDATE ON "usage_sessions" REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows"
-	FOR EACH STATEMENT EXECUTE FUNCTION "stats_usage_sessions_changed"();--> statement-breakpoint
+	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "usage_sessions_stats_delete" AFTER DELETE ON "usage_sessions" REFERENCING OLD TABLE AS "old_rows"
-	FOR EACH STATEMENT EXECUTE FUNCTION "stats_usage_sessions_changed"();--> statement-breakpoint
+	FOR EACH STATEMENT EXECUTE FUNCTION "stats_timed_rows_changed"();--> statement-breakpoint
 CREATE TRIGGER "usage_meter_stats_insert" AFTER INSERT ON "usage_meter" REFERENCING NEW TABLE AS "new_rows"
 	FOR EACH STATEMENT EXECUTE FUNCTION "stats_usage_meter_changed"();--> statement-breakpoint
 CREATE TRIGGER "usage_meter_stats_update" AFTER UPDATE ON "usage_meter" REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows"

@@ -1,16 +1,20 @@
-// A new password, chosen when it is reset, when an invite is taken up and when it is changed: the
-// same bounds and hint everywhere (the server's `Password` schema holds the same bounds).
+// A new password, chosen when registering, when it is reset, when an invite is taken up and when
+// it is changed: the same bounds and hint everywhere (the server's `Password` schema holds the
+// same bounds).
 import { useTranslation } from 'react-i18next';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 200;
 
 export function NewPasswordFields({
+  label,
   hintId,
   password,
   onPasswordChange,
   repeat,
 }: {
+  /** Where the password is not replacing one (registering), it is not called new. */
+  label?: string;
   /** Unique on the page: the hint describes the field through it. */
   hintId: string;
   password: string;
@@ -22,7 +26,7 @@ export function NewPasswordFields({
   return (
     <>
       <label className="field">
-        <span>{t('passwordReset.newPassword')}</span>
+        <span>{label ?? t('passwordReset.newPassword')}</span>
         <input
           type="password"
           autoComplete="new-password"

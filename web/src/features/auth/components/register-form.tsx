@@ -1,7 +1,7 @@
 import type { Gender, MemberCategory, RegisterBody, User } from '@fablab/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_PASSWORD, MIN_PASSWORD } from '../../../components/ui/new-password-fields';
+import { MIN_PASSWORD, NewPasswordFields } from '../../../components/ui/new-password-fields';
 import { PersonFields } from '../../../components/ui/person-fields';
 import { FormError } from '../../../components/ui/states';
 import { useRegister } from '../../../lib/auth';
@@ -65,22 +65,12 @@ export function RegisterForm({ onRegistered }: { onRegistered: (user: User) => v
           onChange={(e) => set({ email: e.target.value })}
         />
       </label>
-      <label className="field">
-        <span>{t('auth.newPassword')}</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD}
-          maxLength={MAX_PASSWORD}
-          value={form.password}
-          onChange={(e) => set({ password: e.target.value })}
-          aria-describedby="password-hint"
-        />
-        <small id="password-hint" className="muted">
-          {t('auth.passwordHint', { min: MIN_PASSWORD })}
-        </small>
-      </label>
+      <NewPasswordFields
+        label={t('auth.newPassword')}
+        hintId="password-hint"
+        password={form.password}
+        onPasswordChange={(password) => set({ password })}
+      />
       <PersonFields value={form} onChange={set} />
       <label className="check">
         <input type="checkbox" checked={form.under16} onChange={(e) => set({ under16: e.target.checked })} />
