@@ -102,7 +102,12 @@ for (const [viewportName, viewport] of Object.entries({ desktop: DESKTOP, phone:
     const visitor = await newContext(browser, { viewport, phone });
     const visitorPage = await visitor.newPage();
     await visitorPage.goto(`${app.baseUrl}/labs/${lab.id}?date=${day}`);
-    await visitorPage.getByText(`Đóng cửa: ${reason}`).waitFor();
+    // The notice of closed days; a phone's agenda may also repeat the reason under each machine.
+    await visitorPage
+      .getByRole('list', { name: 'Ngày phòng lab đóng cửa' })
+      .getByRole('listitem')
+      .filter({ hasText: `Đóng cửa: ${reason}` })
+      .waitFor();
     await visitor.close();
   });
 
